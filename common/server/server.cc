@@ -1,0 +1,182 @@
+#include "common/server/server.h"
+
+#include <signal.h>
+
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/cli/cli.h"
+#include "common/logging/logging.h"
+#include "common/metrics/grpc_server_metrics.h"
+#include "common/metrics/metrics_endpoint.h"
+#include "common/status/status.h"
+#include "grpc/grpc.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace aigc::server {
+namespace {
+
+sigset_t TerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+// Blocked in every thread (threads inherit the mask), so the signals stay
+// pending until Run() takes them with sigwait. A shell that starts us in the
+// background sets SIGINT to "ignore", which would discard it: reset that.
+void BlockTerminationSignals() {
+  std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGINT, SIG_DFL);
+  const sigset_t signals = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  const sigset_t signals = TerminationSignals();
+  int signal = 0;
+  while (sigwait(&signals, &signal) != 0) {
+  }
+  return signal;
+}
+
+std::string HostPort(const std::string& host, int port) {
+  const bool bare_ipv6 = absl::StrContains(host, ':') && !absl::StartsWith(host, "[");
+  return bare_ipv6 ? absl::StrCat("[", host, "]:", port) : absl::StrCat(host, ":", port);
+}
+
+}  // namespace
+
+ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage) {
+  BlockTerminationSignals();
+  cli::InitBinary(argc, argv, usage);
+  absl::StatusOr<ServingOptions> options = ServingOptionsFromFlags();
+  if (!options.ok()) cli::ExitWithReason(options.status().message());
+  return *std::move(options);
+}
+
+int ReportStartupFailure(const absl::Status& status) {
+  LOG(ERROR) << "cannot start: " << status;
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(std::string name,
+                                                       const ServingOptions& options) {
+  AIGC_RETURN_IF_ERROR(Validate(options));
+  auto registry = std::make_shared<prometheus::Registry>();
+  AIGC_ASSIGN_OR_RETURN(
+      std::unique_ptr<metrics::MetricsEndpoint> endpoint,
+      metrics::MetricsEndpoint::Start(options.host, options.metrics_port, registry));
+  return std::unique_ptr<Server>(
+      new Server(std::move(name), options, std::move(registry), std::move(endpoint)));
+}
+
+Server::Server(std::string name, const ServingOptions& options,
+               std::shared_ptr<prometheus::Registry> registry,
+               std::unique_ptr<metrics::MetricsEndpoint> endpoint)
+    : name_(std::move(name)),
+      options_(options),
+      registry_(std::move(registry)),
+      metrics_endpoint_(std::move(endpoint)),
+      grpc_metrics_(std::make_unique<metrics::GrpcServerMetrics>(*registry_)) {}
+
+Server::~Server() { Shutdown(); }
+
+int Server::metrics_port() const { return metrics_endpoint_->port(); }
+
+void Server::AddService(grpc::Service* service, absl::string_view full_name) {
+  services_.emplace_back(service, std::string(full_name));
+}
+
+absl::Status Server::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  const std::string address = HostPort(options_.host, options_.port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.keepalive_time)));
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options_.keepalive_timeout)));
+  // Without this gRPC sets SO_REUSEPORT, and a second instance on the same port
+  // would silently share the traffic instead of failing to start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Let clients keep idle connections alive with pings every 10 s or slower.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics_->NewInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  for (const auto& [service, full_name] : services_) builder.RegisterService(service);
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot serve gRPC on ", address));
+  }
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const auto& [service, full_name] : services_) {
+    health->SetServingStatus(full_name, true);
+  }
+  LOG(INFO) << name_ << " serving gRPC on " << HostPort(options_.host, port_)
+            << ", metrics on http://" << HostPort(options_.host, metrics_port())
+            << "/metrics";
+  std::cout << name_ << " serving grpc_port=" << port_ << " metrics_port=" << metrics_port()
+            << std::endl;
+  return absl::OkStatus();
+}
+
+void Server::Shutdown() {
+  std::call_once(shutdown_once_, [this] {
+    if (server_ == nullptr) return;
+    LOG(INFO) << name_ << " draining: refusing new RPCs, in-flight ones have "
+              << absl::FormatDuration(options_.drain_timeout);
+    const absl::Time start = absl::Now();
+    const absl::Time deadline = start + options_.drain_timeout;
+    server_->GetHealthCheckService()->Shutdown();
+    std::thread shutdown([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+    // gRPC's Shutdown also waits, up to the deadline, for clients to close their
+    // idle connections. Once no RPC is left, close them ourselves; repeat, since
+    // the first try may come before Shutdown has stopped the listeners.
+    absl::Notification stopped;
+    std::thread closer([this, deadline, &stopped] {
+      while (!stopped.HasBeenNotified() && grpc_metrics_->WaitForNoRpcInFlight(deadline)) {
+        grpc_server_cancel_all_calls(server_->c_server());
+        stopped.WaitForNotificationWithTimeout(absl::Milliseconds(50));
+      }
+    });
+    shutdown.join();
+    stopped.Notify();
+    closer.join();
+    server_->Wait();
+    LOG(INFO) << name_ << " stopped after " << absl::FormatDuration(absl::Now() - start);
+  });
+}
+
+int Server::Run() {
+  if (const absl::Status status = Start(); !status.ok()) {
+    return ReportStartupFailure(status);
+  }
+  const int signal = WaitForTerminationSignal();
+  LOG(INFO) << name_ << " received " << strsignal(signal);
+  Shutdown();
+  return 0;
+}
+
+}  // namespace aigc::server

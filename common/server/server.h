@@ -1,0 +1,106 @@
+// The bootstrap every binary of the suite is built on: flags, logging, a gRPC
+// server with the standard health service (grpc.health.v1) and reflection,
+// per-RPC Prometheus metrics, and a graceful drain on SIGTERM/SIGINT.
+//
+//   AIGC_DEFINE_PORT_FLAGS(50051, 9102);
+//   int main(int argc, char** argv) {
+//     const aigc::server::ServingOptions options =
+//         aigc::server::InitServingBinary(argc, argv, "aigc-foo: what it does");
+//     auto server = aigc::server::Server::Create("aigc-foo", options);
+//     if (!server.ok()) return aigc::server::ReportStartupFailure(server.status());
+//     FooService service;  // must outlive the server
+//     (*server)->AddService(&service, FooService::kServiceName);
+//     return (*server)->Run();
+//   }
+#ifndef AIGC_COMMON_SERVER_SERVER_H_
+#define AIGC_COMMON_SERVER_SERVER_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/server/serving_options.h"
+#include "grpcpp/server.h"
+#include "prometheus/registry.h"
+
+namespace aigc::metrics {
+class GrpcServerMetrics;
+class MetricsEndpoint;
+}  // namespace aigc::metrics
+
+namespace aigc::server {
+
+// Prepares a serving binary, first thing in main: blocks SIGTERM and SIGINT in
+// every thread (they are taken by Server::Run), starts logging, and parses the
+// command line. Prints --help/--version and exits 0 when asked. On an unknown
+// flag, a bad value, an unreadable --flagfile or a stray argument it prints one
+// line saying why on stderr and exits 1.
+ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage);
+
+// Logs why a binary could not start and returns its exit code (1).
+int ReportStartupFailure(const absl::Status& status);
+
+// One gRPC server with its metrics endpoint. Create, AddService, then Run (or
+// Start and Shutdown). Not thread-safe except where noted.
+class Server {
+ public:
+  // Starts the metrics endpoint (so services can register metrics in
+  // metrics_registry() before Start). Fails with UNAVAILABLE when the metrics
+  // port cannot be bound and INVALID_ARGUMENT for invalid options.
+  static absl::StatusOr<std::unique_ptr<Server>> Create(std::string name,
+                                                        const ServingOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The registry exported on /metrics; lives as long as the Server.
+  prometheus::Registry& metrics_registry() { return *registry_; }
+
+  // Registers a service, not owned; it must outlive the Server. `full_name` is
+  // the service's name in the health service, e.g. "aigc.recommender.v1.RecommenderService".
+  // Call before Start.
+  void AddService(grpc::Service* service, absl::string_view full_name);
+
+  // Binds --host:--port, starts serving, marks the whole server ("") and each
+  // service SERVING in the health service and prints the ready line
+  //   "<name> serving grpc_port=<port> metrics_port=<port>"
+  // on stdout. Fails with UNAVAILABLE when the port cannot be bound.
+  absl::Status Start();
+
+  // Drains: marks every service NOT_SERVING, refuses new RPCs, waits up to
+  // drain_timeout for in-flight RPCs, cancels what is left and returns once all
+  // handlers are done. Idempotent. Thread-safe.
+  void Shutdown();
+
+  // Start, then wait for SIGTERM or SIGINT, then Shutdown. Returns the process
+  // exit code: 0 after a drain, 1 when the server could not start.
+  int Run();
+
+  // Bound ports, valid after Start (metrics_port after Create).
+  int port() const { return port_; }
+  int metrics_port() const;
+
+ private:
+  Server(std::string name, const ServingOptions& options,
+         std::shared_ptr<prometheus::Registry> registry,
+         std::unique_ptr<metrics::MetricsEndpoint> endpoint);
+
+  const std::string name_;
+  const ServingOptions options_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint_;
+  std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::once_flag shutdown_once_;
+};
+
+}  // namespace aigc::server
+
+#endif  // AIGC_COMMON_SERVER_SERVER_H_

@@ -1,0 +1,170 @@
+#include "common/server/server.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "aigc/recommender/v1/recommender.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+
+AIGC_DEFINE_PORT_FLAGS(0, 0);
+
+namespace aigc::server {
+namespace {
+
+using recommender::v1::RecommenderService;
+using recommender::v1::RecommendRequest;
+using recommender::v1::RecommendResponse;
+
+// Recommend answers OK after `delay`, or, when `finish_only_on_cancel`, never
+// until the call is cancelled. Tells the test when a call has arrived.
+class SlowRecommender : public RecommenderService::CallbackService {
+ public:
+  SlowRecommender(absl::Duration delay, bool finish_only_on_cancel)
+      : delay_(delay), finish_only_on_cancel_(finish_only_on_cancel) {}
+  ~SlowRecommender() override {
+    for (std::thread& t : finishers_) t.join();
+  }
+
+  grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
+                                      const RecommendRequest*, RecommendResponse*) override {
+    class Reactor : public grpc::ServerUnaryReactor {
+     public:
+      explicit Reactor(bool finish_on_cancel) : finish_on_cancel_(finish_on_cancel) {}
+      void OnCancel() override {
+        if (finish_on_cancel_) Finish(grpc::Status::CANCELLED);
+      }
+      void OnDone() override { delete this; }
+
+     private:
+      const bool finish_on_cancel_;
+    };
+    auto* reactor = new Reactor(finish_only_on_cancel_);
+    arrived_.Notify();
+    if (!finish_only_on_cancel_) {
+      finishers_.emplace_back([reactor, delay = delay_] {
+        absl::SleepFor(delay);
+        reactor->Finish(grpc::Status::OK);
+      });
+    }
+    (void)context;
+    return reactor;
+  }
+
+  absl::Notification arrived_;
+
+ private:
+  const absl::Duration delay_;
+  const bool finish_only_on_cancel_;
+  std::vector<std::thread> finishers_;
+};
+
+ServingOptions TestOptions(absl::Duration drain_timeout) {
+  ServingOptions options;
+  options.drain_timeout = drain_timeout;
+  return options;
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(const Server& server) {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                             grpc::InsecureChannelCredentials());
+}
+
+grpc::Status CallRecommend(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  RecommendRequest request;
+  RecommendResponse response;
+  return RecommenderService::NewStub(channel)->Recommend(&context, request, &response);
+}
+
+TEST(ServerTest, ServesOnAPickedPortAndReportsEachServiceServing) {
+  SlowRecommender service(absl::ZeroDuration(), false);
+  auto server = Server::Create("test", TestOptions(absl::Seconds(1)));
+  ASSERT_TRUE(server.ok()) << server.status();
+  (*server)->AddService(&service, RecommenderService::service_full_name());
+  ASSERT_TRUE((*server)->Start().ok());
+  EXPECT_GT((*server)->port(), 0);
+  EXPECT_GT((*server)->metrics_port(), 0);
+
+  auto health = grpc::health::v1::Health::NewStub(ChannelTo(**server));
+  for (const std::string name : {"", "aigc.recommender.v1.RecommenderService"}) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(name);
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << name;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+  }
+  EXPECT_TRUE(CallRecommend(ChannelTo(**server)).ok());
+}
+
+TEST(ServerTest, ShutdownLetsAnInFlightRpcFinishWithinTheDrainTimeout) {
+  SlowRecommender service(absl::Milliseconds(300), false);
+  auto server = Server::Create("test", TestOptions(absl::Seconds(10)));
+  ASSERT_TRUE(server.ok());
+  (*server)->AddService(&service, RecommenderService::service_full_name());
+  ASSERT_TRUE((*server)->Start().ok());
+  const auto channel = ChannelTo(**server);
+
+  grpc::Status in_flight;
+  std::thread client([&] { in_flight = CallRecommend(channel); });
+  service.arrived_.WaitForNotification();
+  (*server)->Shutdown();
+  client.join();
+  EXPECT_TRUE(in_flight.ok()) << in_flight.error_message();
+  // Once drained, new calls are refused.
+  EXPECT_EQ(CallRecommend(channel).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(ServerTest, ShutdownCancelsWhatIsStillRunningWhenTheDrainTimeoutEnds) {
+  SlowRecommender service(absl::ZeroDuration(), /*finish_only_on_cancel=*/true);
+  auto server = Server::Create("test", TestOptions(absl::Milliseconds(200)));
+  ASSERT_TRUE(server.ok());
+  (*server)->AddService(&service, RecommenderService::service_full_name());
+  ASSERT_TRUE((*server)->Start().ok());
+  const auto channel = ChannelTo(**server);
+
+  grpc::Status in_flight;
+  std::thread client([&] { in_flight = CallRecommend(channel); });
+  service.arrived_.WaitForNotification();
+  (*server)->Shutdown();  // returns only once the handler has finished
+  client.join();
+  EXPECT_FALSE(in_flight.ok());
+}
+
+TEST(ServerTest, StartFailsWithUnavailableWhenThePortIsTaken) {
+  auto first = Server::Create("first", TestOptions(absl::Seconds(1)));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE((*first)->Start().ok());
+
+  ServingOptions options = TestOptions(absl::Seconds(1));
+  options.port = (*first)->port();
+  auto second = Server::Create("second", options);
+  ASSERT_TRUE(second.ok());
+  const absl::Status status = (*second)->Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find(std::to_string(options.port)), std::string::npos);
+}
+
+TEST(ServerTest, CreateFailsWithUnavailableWhenTheMetricsPortIsTaken) {
+  auto first = Server::Create("first", TestOptions(absl::Seconds(1)));
+  ASSERT_TRUE(first.ok());
+  ServingOptions options = TestOptions(absl::Seconds(1));
+  options.metrics_port = (*first)->metrics_port();
+  EXPECT_EQ(Server::Create("second", options).status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+TEST(ServerTest, CreateRejectsInvalidOptions) {
+  ServingOptions options;
+  options.port = 70000;
+  EXPECT_EQ(Server::Create("bad", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace aigc::server

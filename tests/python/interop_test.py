@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""The contracts from a second language.
+
+Generates Python stubs from protos/ with the system protoc and Debian's
+grpc_python_plugin, starts every server binary on an ephemeral loopback port,
+and drives it with Debian's python3-grpcio: the standard health check, then one
+RPC of each service through the generated typed stubs.
+
+Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
+binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
+"""
+import argparse
+import importlib
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+import grpc
+
+ARGS = None
+STUBS = None
+RPC_TIMEOUT_S = 5
+START_TIMEOUT_S = 30
+
+
+def generate_stubs(out_dir):
+    protos = pathlib.Path(ARGS.protos)
+    files = sorted(str(p.relative_to(protos)) for p in protos.rglob("*.proto"))
+    subprocess.run(
+        [ARGS.protoc, f"-I{protos}", f"--python_out={out_dir}", f"--grpc_out={out_dir}",
+         f"--plugin=protoc-gen-grpc={ARGS.grpc_python_plugin}", *files],
+        check=True)
+    sys.path.insert(0, out_dir)
+    # The generated grpc/health/v1 package sits under the name of the installed
+    # grpc package; extend that package's path so both import.
+    grpc.__path__.append(str(pathlib.Path(out_dir) / "grpc"))
+
+
+def stub_module(name):
+    return importlib.import_module(name)
+
+
+class Server:
+    """One server binary on ephemeral loopback ports; always stopped."""
+
+    def __init__(self, binary):
+        self.process = subprocess.Popen(
+            [binary, "--host=127.0.0.1", "--port=0", "--metrics_port=0", "--drain_timeout=5s"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stderr = []
+        threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
+        ready = {}
+        reader = threading.Thread(target=lambda: ready.setdefault("line", self.process.stdout.readline()),
+                                  daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT_S)
+        match = re.search(r"grpc_port=(\d+)", ready.get("line", ""))
+        if not match:
+            self.stop()
+            raise AssertionError(f"{binary} did not print its ready line: {''.join(self.stderr)}")
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{match.group(1)}")
+
+    def stop(self):
+        """SIGTERM, then the exit code (SIGKILL after 10 s)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+def call_recommend(channel):
+    pb = stub_module("aigc.recommender.v1.recommender_pb2")
+    rpc = stub_module("aigc.recommender.v1.recommender_pb2_grpc")
+    return rpc.RecommenderServiceStub(channel).Recommend(
+        pb.RecommendRequest(user_id="u1"), timeout=RPC_TIMEOUT_S)
+
+
+def call_generate_copy(channel):
+    pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
+    rpc = stub_module("aigc.copywriter.v1.copywriter_pb2_grpc")
+    common = stub_module("aigc.common.v1.common_pb2")
+    request = pb.GenerateCopyRequest(product=common.Product(title="纯棉T恤"))
+    return rpc.CopywriterServiceStub(channel).GenerateCopy(request, timeout=RPC_TIMEOUT_S)
+
+
+def call_generate_image(channel):
+    pb = stub_module("aigc.imagegen.v1.imagegen_pb2")
+    rpc = stub_module("aigc.imagegen.v1.imagegen_pb2_grpc")
+    common = stub_module("aigc.common.v1.common_pb2")
+    request = pb.GenerateRequest(category=common.CATEGORY_DRESS, count=1)
+    return rpc.ImageGenServiceStub(channel).Generate(request, timeout=RPC_TIMEOUT_S)
+
+
+def call_product_cards(channel):
+    pb = stub_module("aigc.gateway.v1.gateway_pb2")
+    rpc = stub_module("aigc.gateway.v1.gateway_pb2_grpc")
+    return rpc.GatewayServiceStub(channel).GetProductCards(
+        pb.GetProductCardsRequest(user_id="u1"), timeout=RPC_TIMEOUT_S)
+
+
+# binary flag, service full name, one RPC
+CASES = [
+    ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend),
+    ("copywriter", "aigc.copywriter.v1.CopywriterService", call_generate_copy),
+    ("imagegen", "aigc.imagegen.v1.ImageGenService", call_generate_image),
+    ("gateway", "aigc.gateway.v1.GatewayService", call_product_cards),
+]
+
+
+class InteropTest(unittest.TestCase):
+
+    def check_service(self, binary_flag, service, call):
+        health_pb = stub_module("grpc.health.v1.health_pb2")
+        health_rpc = stub_module("grpc.health.v1.health_pb2_grpc")
+        server = Server(getattr(ARGS, binary_flag))
+        try:
+            health = health_rpc.HealthStub(server.channel)
+            for name in ("", service):
+                response = health.Check(health_pb.HealthCheckRequest(service=name),
+                                        timeout=RPC_TIMEOUT_S)
+                self.assertEqual(response.status, health_pb.HealthCheckResponse.SERVING, name)
+            with self.assertRaises(grpc.RpcError) as raised:
+                health.Check(health_pb.HealthCheckRequest(service="no.such.Service"),
+                             timeout=RPC_TIMEOUT_S)
+            self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+            # Implementations arrive with the service issues; until then the
+            # contract answers UNIMPLEMENTED, and the request must still reach it.
+            with self.assertRaises(grpc.RpcError) as raised:
+                call(server.channel)
+            self.assertEqual(raised.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
+        finally:
+            server.channel.close()
+            exit_code = server.stop()
+        self.assertEqual(exit_code, 0, "".join(server.stderr))
+
+
+def add_case(binary_flag, service, call):
+    def test(self):
+        self.check_service(binary_flag, service, call)
+    setattr(InteropTest, f"test_{binary_flag}_health_and_rpc", test)
+
+
+for case in CASES:
+    add_case(*case)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__)
+    for flag in ("protoc", "grpc_python_plugin", "protos", "recommender", "copywriter",
+                 "imagegen", "gateway"):
+        parser.add_argument(f"--{flag}", required=True)
+    ARGS = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="aigc-stubs-") as out_dir:
+        generate_stubs(out_dir)
+        result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result
+    run = result.testsRun
+    failed = len(result.failures) + len(result.errors)
+    print(f"{run - failed} passed, {failed} failed")
+    sys.exit(0 if result.wasSuccessful() and run > 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
