@@ -102,30 +102,16 @@ TEST(ServerTest, ServesOnAPickedPortAndReportsEachServiceServing) {
   EXPECT_TRUE(CallRecommend(ChannelTo(**server)).ok());
 }
 
-TEST(ServerTest, ShutdownLetsAnInFlightRpcFinishWithinTheDrainTimeout) {
-  SlowRecommender service(absl::Milliseconds(300), false);
-  auto server = Server::Create("test", TestOptions(absl::Seconds(10)));
-  ASSERT_TRUE(server.ok());
+// Starts a server for `service`, makes one Recommend call, shuts the server
+// down once the call has reached the handler, and returns the call's status.
+grpc::Status StatusOfCallInFlightDuringShutdown(SlowRecommender& service,
+                                                absl::Duration drain_timeout,
+                                                grpc::Status* call_after_shutdown) {
+  auto server = Server::Create("test", TestOptions(drain_timeout));
+  EXPECT_TRUE(server.ok()) << server.status();
+  if (!server.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "no server");
   (*server)->AddService(&service, RecommenderService::service_full_name());
-  ASSERT_TRUE((*server)->Start().ok());
-  const auto channel = ChannelTo(**server);
-
-  grpc::Status in_flight;
-  std::thread client([&] { in_flight = CallRecommend(channel); });
-  service.arrived_.WaitForNotification();
-  (*server)->Shutdown();
-  client.join();
-  EXPECT_TRUE(in_flight.ok()) << in_flight.error_message();
-  // Once drained, new calls are refused.
-  EXPECT_EQ(CallRecommend(channel).error_code(), grpc::StatusCode::UNAVAILABLE);
-}
-
-TEST(ServerTest, ShutdownCancelsWhatIsStillRunningWhenTheDrainTimeoutEnds) {
-  SlowRecommender service(absl::ZeroDuration(), /*finish_only_on_cancel=*/true);
-  auto server = Server::Create("test", TestOptions(absl::Milliseconds(200)));
-  ASSERT_TRUE(server.ok());
-  (*server)->AddService(&service, RecommenderService::service_full_name());
-  ASSERT_TRUE((*server)->Start().ok());
+  EXPECT_TRUE((*server)->Start().ok());
   const auto channel = ChannelTo(**server);
 
   grpc::Status in_flight;
@@ -133,7 +119,25 @@ TEST(ServerTest, ShutdownCancelsWhatIsStillRunningWhenTheDrainTimeoutEnds) {
   service.arrived_.WaitForNotification();
   (*server)->Shutdown();  // returns only once the handler has finished
   client.join();
-  EXPECT_FALSE(in_flight.ok());
+  *call_after_shutdown = CallRecommend(channel);
+  return in_flight;
+}
+
+TEST(ServerTest, ShutdownLetsAnInFlightRpcFinishWithinTheDrainTimeout) {
+  SlowRecommender service(absl::Milliseconds(300), false);
+  grpc::Status after;
+  const grpc::Status in_flight =
+      StatusOfCallInFlightDuringShutdown(service, absl::Seconds(10), &after);
+  EXPECT_TRUE(in_flight.ok()) << in_flight.error_message();
+  // Once drained, new calls are refused.
+  EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(ServerTest, ShutdownCancelsWhatIsStillRunningWhenTheDrainTimeoutEnds) {
+  SlowRecommender service(absl::ZeroDuration(), /*finish_only_on_cancel=*/true);
+  grpc::Status after;
+  EXPECT_FALSE(StatusOfCallInFlightDuringShutdown(service, absl::Milliseconds(200), &after).ok());
+  EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(ServerTest, StartFailsWithUnavailableWhenThePortIsTaken) {

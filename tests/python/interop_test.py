@@ -3,8 +3,8 @@
 
 Generates Python stubs from protos/ with the system protoc and Debian's
 grpc_python_plugin, starts every server binary on an ephemeral loopback port,
-and drives it with Debian's python3-grpcio: the standard health check, then one
-RPC of each service through the generated typed stubs.
+and drives it with Debian's python3-grpcio: the standard health check, server
+reflection, then one RPC of each service through the generated typed stubs.
 
 Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
@@ -28,13 +28,17 @@ RPC_TIMEOUT_S = 5
 START_TIMEOUT_S = 30
 
 
+# The reflection client's contract lives beside this test (see its header).
+TEST_PROTOS = pathlib.Path(__file__).resolve().parent / "protos"
+
+
 def generate_stubs(out_dir):
-    protos = pathlib.Path(ARGS.protos)
-    files = sorted(str(p.relative_to(protos)) for p in protos.rglob("*.proto"))
-    subprocess.run(
-        [ARGS.protoc, f"-I{protos}", f"--python_out={out_dir}", f"--grpc_out={out_dir}",
-         f"--plugin=protoc-gen-grpc={ARGS.grpc_python_plugin}", *files],
-        check=True)
+    for root in (pathlib.Path(ARGS.protos), TEST_PROTOS):
+        files = sorted(str(p.relative_to(root)) for p in root.rglob("*.proto"))
+        subprocess.run(
+            [ARGS.protoc, f"-I{root}", f"--python_out={out_dir}", f"--grpc_out={out_dir}",
+             f"--plugin=protoc-gen-grpc={ARGS.grpc_python_plugin}", *files],
+            check=True)
     sys.path.insert(0, out_dir)
     # The generated grpc/health/v1 package sits under the name of the installed
     # grpc package; extend that package's path so both import.
@@ -106,6 +110,14 @@ def call_product_cards(channel):
         pb.GetProductCardsRequest(user_id="u1"), timeout=RPC_TIMEOUT_S)
 
 
+def list_services_by_reflection(channel):
+    pb = stub_module("grpc.reflection.v1alpha.reflection_pb2")
+    rpc = stub_module("grpc.reflection.v1alpha.reflection_pb2_grpc")
+    responses = rpc.ServerReflectionStub(channel).ServerReflectionInfo(
+        iter([pb.ServerReflectionRequest(list_services="")]), timeout=RPC_TIMEOUT_S)
+    return [s.name for r in responses for s in r.list_services_response.service]
+
+
 # binary flag, service full name, one RPC
 CASES = [
     ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend),
@@ -131,6 +143,8 @@ class InteropTest(unittest.TestCase):
                 health.Check(health_pb.HealthCheckRequest(service="no.such.Service"),
                              timeout=RPC_TIMEOUT_S)
             self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+            self.assertIn(service, list_services_by_reflection(server.channel))
 
             # Implementations arrive with the service issues; until then the
             # contract answers UNIMPLEMENTED, and the request must still reach it.
