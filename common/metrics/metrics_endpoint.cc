@@ -3,7 +3,6 @@
 #include <exception>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/metrics/process_collector.h"
 #include "prometheus/exposer.h"
@@ -11,10 +10,7 @@
 namespace aigc::metrics {
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& host, int port, std::shared_ptr<prometheus::Registry> registry) {
-  const bool bare_ipv6 = absl::StrContains(host, ':') && !absl::StartsWith(host, "[");
-  const std::string address =
-      bare_ipv6 ? absl::StrCat("[", host, "]:", port) : absl::StrCat(host, ":", port);
+    const std::string& address, std::shared_ptr<prometheus::Registry> registry) {
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     exposer = std::make_unique<prometheus::Exposer>(address, /*num_threads=*/2);

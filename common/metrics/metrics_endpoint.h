@@ -20,11 +20,11 @@ class ProcessCollector;
 // own threads, until destroyed. Thread-safe.
 class MetricsEndpoint {
  public:
-  // Listens on host:port (port 0 picks a free port; an IPv6 host may be given
-  // with or without brackets). Fails with UNAVAILABLE when the address cannot be
-  // bound, naming it.
+  // Listens on `address`, "host:port"; port 0 picks a free port. Fails with
+  // UNAVAILABLE when the address cannot be bound, naming it; that includes
+  // every IPv6 address ("[::1]:9101"), which Debian's civetweb does not bind.
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(
-      const std::string& host, int port, std::shared_ptr<prometheus::Registry> registry);
+      const std::string& address, std::shared_ptr<prometheus::Registry> registry);
 
   ~MetricsEndpoint();
   MetricsEndpoint(const MetricsEndpoint&) = delete;

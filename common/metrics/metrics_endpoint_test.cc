@@ -13,7 +13,7 @@ TEST(MetricsEndpointTest, ServesTheRegistryAndProcessMetricsOverHttp) {
   auto& family = prometheus::BuildCounter().Name("demo_total").Help("Demo.").Register(*registry);
   family.Add({{"kind", "a"}}).Increment(3);
 
-  auto endpoint = MetricsEndpoint::Start("127.0.0.1", 0, registry);
+  auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry);
   ASSERT_TRUE(endpoint.ok()) << endpoint.status();
   ASSERT_GT((*endpoint)->port(), 0);
 
@@ -27,10 +27,10 @@ TEST(MetricsEndpointTest, ServesTheRegistryAndProcessMetricsOverHttp) {
 
 TEST(MetricsEndpointTest, FailsWithUnavailableNamingTheAddressWhenThePortIsTaken) {
   auto registry = std::make_shared<prometheus::Registry>();
-  auto first = MetricsEndpoint::Start("127.0.0.1", 0, registry);
+  auto first = MetricsEndpoint::Start("127.0.0.1:0", registry);
   ASSERT_TRUE(first.ok());
   const int port = (*first)->port();
-  const auto second = MetricsEndpoint::Start("127.0.0.1", port, registry);
+  const auto second = MetricsEndpoint::Start("127.0.0.1:" + std::to_string(port), registry);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(second.status().message().find("127.0.0.1:" + std::to_string(port)),
             std::string::npos);

@@ -75,7 +75,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(std::string name,
   auto registry = std::make_shared<prometheus::Registry>();
   AIGC_ASSIGN_OR_RETURN(
       std::unique_ptr<metrics::MetricsEndpoint> endpoint,
-      metrics::MetricsEndpoint::Start(options.host, options.metrics_port, registry));
+      metrics::MetricsEndpoint::Start(HostPort(options.host, options.metrics_port), registry));
   return std::unique_ptr<Server>(
       new Server(std::move(name), options, std::move(registry), std::move(endpoint)));
 }
