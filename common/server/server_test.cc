@@ -111,7 +111,10 @@ grpc::Status StatusOfCallInFlightDuringShutdown(SlowRecommender& service,
   EXPECT_TRUE(server.ok()) << server.status();
   if (!server.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "no server");
   (*server)->AddService(&service, RecommenderService::service_full_name());
-  EXPECT_TRUE((*server)->Start().ok());
+  const absl::Status started = (*server)->Start();
+  EXPECT_TRUE(started.ok()) << started;
+  // Without a server the call below would never reach the handler to wait for.
+  if (!started.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "server did not start");
   const auto channel = ChannelTo(**server);
 
   grpc::Status in_flight;
