@@ -11,7 +11,7 @@ packages=(
   # libraries
   libtorch-dev libopenblas0-pthread   # OpenBLAS: LibTorch is ~15x slower on the reference BLAS
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libabsl-dev libeigen3-dev prometheus-cpp-dev libgoogle-glog-dev librocksdb-dev
+  libabsl-dev libssl-dev libeigen3-dev prometheus-cpp-dev libgoogle-glog-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # second-language client and end-to-end tools
   python3 python3-grpcio python3-protobuf python3-grpc-tools prometheus curl

@@ -4,9 +4,8 @@
 #include "common/status/status.h"
 
 ABSL_FLAG(std::string, host, "127.0.0.1",
-          "Address the gRPC and metrics listeners bind (IPv4 address or host "
-          "name); 0.0.0.0 to serve on every interface. IPv6 addresses fail at "
-          "start-up: the metrics endpoint cannot bind them.");
+          "Address the gRPC and metrics listeners bind (IPv4 or IPv6 address, or "
+          "host name); 0.0.0.0 (or ::) to serve on every interface.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "On SIGTERM/SIGINT: how long in-flight RPCs may run before they are "
           "cancelled; new RPCs are refused at once. 0s..10m.");

@@ -33,8 +33,7 @@ ABSL_DECLARE_FLAG(int, metrics_port);
 namespace aigc::server {
 
 struct ServingOptions {
-  // Address both listeners bind: an IPv4 address or a host name (the metrics
-  // endpoint cannot bind IPv6 addresses; Create fails with UNAVAILABLE).
+  // Address both listeners bind: an IPv4 or IPv6 address, or a host name.
   std::string host = "127.0.0.1";
   // gRPC port; 0 = pick a free one.
   int port = 0;
