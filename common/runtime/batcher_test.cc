@@ -66,6 +66,19 @@ class FakeModel : public Model {
   std::vector<int64_t> batch_sizes_ ABSL_GUARDED_BY(mu_);
 };
 
+// The answer to one submitted request.
+struct Answer {
+  absl::StatusOr<InferResponse> result;
+  absl::Notification done;
+};
+
+void SubmitTo(DynamicBatcher& batcher, InferRequest request, Answer* answer) {
+  batcher.Submit(std::move(request), [answer](absl::StatusOr<InferResponse> r) {
+    answer->result = std::move(r);
+    answer->done.Notify();
+  });
+}
+
 ModelManifest PairManifest(int64_t version) {
   ModelManifest manifest;
   manifest.set_name("pair");
@@ -108,6 +121,18 @@ class BatcherTest : public ::testing::Test {
     return *std::move(batcher);
   }
 
+  // Serves version 1, starts batcher_ with `options` and submits a first
+  // request (x = {1000, 0}) that the model holds inside Run until `release` is
+  // notified, so whatever is submitted next stays queued.
+  FakeModel* ServeHeld(const BatcherOptions& options, absl::Notification* release, Answer* first) {
+    FakeModel* model = Serve(1);
+    model->HoldUntil(release);
+    batcher_ = MakeBatcher(options);
+    SubmitTo(*batcher_, Request(1000, 0), first);
+    model->WaitUntilEntered();
+    return model;
+  }
+
   static InferRequest Request(float a, float b) {
     InferRequest request;
     request.inputs.push_back(Tensor::Float32({2}, {a, b}));
@@ -125,6 +150,8 @@ class BatcherTest : public ::testing::Test {
   InferenceMetrics metrics_{registry_};
   absl::Mutex mu_;
   std::shared_ptr<const LoadedModel> serving_ ABSL_GUARDED_BY(mu_);
+  // Last, so it stops before what it uses is destroyed.
+  std::unique_ptr<DynamicBatcher> batcher_;
 };
 
 TEST_F(BatcherTest, EveryCallerGetsItsOwnResultUnderConcurrency) {
@@ -168,37 +195,24 @@ TEST_F(BatcherTest, EveryCallerGetsItsOwnResultUnderConcurrency) {
 }
 
 TEST_F(BatcherTest, FullQueueAnswersResourceExhaustedAtOnce) {
-  FakeModel* model = Serve(1);
-  absl::Notification release;
-  model->HoldUntil(&release);
   BatcherOptions options;
   options.max_batch_size = 1;
-  options.max_queue_delay = absl::ZeroDuration();
   options.max_queue_size = 2;
-  auto batcher = MakeBatcher(options);
+  absl::Notification release;
+  std::vector<Answer> answers(3);
+  FakeModel* model = ServeHeld(options, &release, &answers[0]);  // the queue is empty
+  SubmitTo(*batcher_, Request(1, 0), &answers[1]);
+  SubmitTo(*batcher_, Request(2, 0), &answers[2]);
+  ASSERT_EQ(batcher_->QueuedRequests(), 2);
 
-  std::vector<absl::StatusOr<InferResponse>> results(3);
-  std::vector<absl::Notification> done(3);
-  auto submit = [&](int i) {
-    batcher->Submit(Request(static_cast<float>(i), 0), [&, i](absl::StatusOr<InferResponse> r) {
-      results[i] = std::move(r);
-      done[i].Notify();
-    });
-  };
-  submit(0);
-  model->WaitUntilEntered();  // request 0 is computing, the queue is empty
-  submit(1);
-  submit(2);
-  ASSERT_EQ(batcher->QueuedRequests(), 2);
-
-  absl::StatusOr<InferResponse> rejected = batcher->Infer(Request(3, 0));
+  absl::StatusOr<InferResponse> rejected = batcher_->Infer(Request(3, 0));
   EXPECT_EQ(rejected.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(rejected.status().message(), HasSubstr("queue"));
 
   release.Notify();
   for (int i = 0; i < 3; ++i) {
-    done[i].WaitForNotification();
-    EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].status();
+    answers[i].done.WaitForNotification();
+    EXPECT_TRUE(answers[i].result.ok()) << i << ": " << answers[i].result.status();
   }
   EXPECT_FALSE(model->Saw(3));
   EXPECT_EQ(Metric("aigc_inference_requests_total",
@@ -207,32 +221,22 @@ TEST_F(BatcherTest, FullQueueAnswersResourceExhaustedAtOnce) {
 }
 
 TEST_F(BatcherTest, ExpiredRequestNeverReachesModel) {
-  FakeModel* model = Serve(1);
-  absl::Notification release;
-  model->HoldUntil(&release);
   BatcherOptions options;
   options.max_batch_size = 4;
-  options.max_queue_delay = absl::ZeroDuration();
-  auto batcher = MakeBatcher(options);
-
-  absl::Notification first_done;
-  batcher->Submit(Request(1, 0), [&](absl::StatusOr<InferResponse>) { first_done.Notify(); });
-  model->WaitUntilEntered();
+  absl::Notification release;
+  Answer first;
+  FakeModel* model = ServeHeld(options, &release, &first);
 
   InferRequest expiring = Request(42, 0);
   expiring.deadline = absl::Now() + absl::Milliseconds(5);
-  absl::StatusOr<InferResponse> result;
-  absl::Notification answered;
-  batcher->Submit(std::move(expiring), [&](absl::StatusOr<InferResponse> r) {
-    result = std::move(r);
-    answered.Notify();
-  });
+  Answer expired;
+  SubmitTo(*batcher_, std::move(expiring), &expired);
   absl::SleepFor(absl::Milliseconds(20));  // the deadline passes while request 1 holds the model
   release.Notify();
-  answered.WaitForNotification();
-  first_done.WaitForNotification();
+  expired.done.WaitForNotification();
+  first.done.WaitForNotification();
 
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(expired.result.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_FALSE(model->Saw(42));
   EXPECT_EQ(Metric("aigc_inference_requests_total",
                    {{"model", "pair"}, {"version", "none"}, {"outcome", "expired"}}),
@@ -250,33 +254,23 @@ TEST_F(BatcherTest, RequestPastItsDeadlineIsRefusedAtSubmit) {
 }
 
 TEST_F(BatcherTest, CancelledRequestNeverReachesModel) {
-  FakeModel* model = Serve(1);
-  absl::Notification release;
-  model->HoldUntil(&release);
   BatcherOptions options;
   options.max_batch_size = 4;
-  options.max_queue_delay = absl::ZeroDuration();
-  auto batcher = MakeBatcher(options);
-
-  absl::Notification first_done;
-  batcher->Submit(Request(1, 0), [&](absl::StatusOr<InferResponse>) { first_done.Notify(); });
-  model->WaitUntilEntered();
+  absl::Notification release;
+  Answer first;
+  FakeModel* model = ServeHeld(options, &release, &first);
 
   std::atomic<bool> cancelled{false};
   InferRequest cancellable = Request(42, 0);
   cancellable.is_cancelled = [&] { return cancelled.load(); };
-  absl::StatusOr<InferResponse> result;
-  absl::Notification answered;
-  batcher->Submit(std::move(cancellable), [&](absl::StatusOr<InferResponse> r) {
-    result = std::move(r);
-    answered.Notify();
-  });
+  Answer answer;
+  SubmitTo(*batcher_, std::move(cancellable), &answer);
   cancelled = true;
   release.Notify();
-  answered.WaitForNotification();
-  first_done.WaitForNotification();
+  answer.done.WaitForNotification();
+  first.done.WaitForNotification();
 
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(answer.result.status().code(), absl::StatusCode::kCancelled);
   EXPECT_FALSE(model->Saw(42));
 }
 
@@ -336,36 +330,23 @@ TEST_F(BatcherTest, NoLoadedModelIsUnavailable) {
 }
 
 TEST_F(BatcherTest, ABadRequestFailsAloneNotItsWholeBatch) {
-  FakeModel* model = Serve(1);
-  absl::Notification release;
-  model->HoldUntil(&release);
   BatcherOptions options;
   options.max_batch_size = 4;
-  options.max_queue_delay = absl::ZeroDuration();
-  auto batcher = MakeBatcher(options);
-
-  absl::Notification first_done;
-  batcher->Submit(Request(100, 0), [&](absl::StatusOr<InferResponse>) { first_done.Notify(); });
-  model->WaitUntilEntered();
-  std::vector<absl::StatusOr<InferResponse>> results(4);
-  std::atomic<int> answered{0};
-  absl::Notification all_done;
+  absl::Notification release;
+  Answer first;
+  ServeHeld(options, &release, &first);
+  std::vector<Answer> answers(4);
   const std::vector<float> firsts = {1, -1, 2, 3};  // -1 makes the model fail
-  for (int i = 0; i < 4; ++i) {
-    batcher->Submit(Request(firsts[i], 0), [&, i](absl::StatusOr<InferResponse> r) {
-      results[i] = std::move(r);
-      if (++answered == 4) all_done.Notify();
-    });
-  }
+  for (int i = 0; i < 4; ++i) SubmitTo(*batcher_, Request(firsts[i], 0), &answers[i]);
   release.Notify();
-  all_done.WaitForNotification();
-  first_done.WaitForNotification();
+  for (Answer& answer : answers) answer.done.WaitForNotification();
+  first.done.WaitForNotification();
 
-  EXPECT_TRUE(results[0].ok());
-  EXPECT_EQ(results[1].status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(results[2].ok());
-  EXPECT_TRUE(results[3].ok());
-  EXPECT_EQ(results[3]->outputs[0].float32(), (std::vector<float>{7, 1}));
+  EXPECT_TRUE(answers[0].result.ok());
+  EXPECT_EQ(answers[1].result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(answers[2].result.ok());
+  ASSERT_TRUE(answers[3].result.ok());
+  EXPECT_EQ(answers[3].result->outputs[0].float32(), (std::vector<float>{7, 1}));
 }
 
 TEST_F(BatcherTest, NewVersionServesRequestsQueuedAfterTheSwap) {
