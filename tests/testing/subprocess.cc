@@ -120,6 +120,9 @@ std::optional<int> Subprocess::WaitForExit(absl::Duration timeout) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        // What the process wrote last may still sit in the pipes: let the
+        // reader drain them, so callers see the whole output.
+        mu_.AwaitWithTimeout(absl::Condition(&output_closed_), absl::Seconds(5));
         return exit_status_;
       }
     }

@@ -37,6 +37,7 @@ class Subprocess {
 
   // Waits for the process to end and returns its exit status: the exit code,
   // or 128 + the signal number when a signal ended it. nullopt on timeout.
+  // Once it returns a status, stdout_text() and stderr_text() are complete.
   std::optional<int> WaitForExit(absl::Duration timeout);
 
   std::string stdout_text() const;
