@@ -107,6 +107,16 @@ class ModelRepositoryTest : public ::testing::Test {
     return testing::FindSample(*samples, name, labels);
   }
 
+  // A batcher computing on whatever version `repository` serves as `name`;
+  // null (and a test failure) when it cannot be created.
+  std::unique_ptr<DynamicBatcher> BatcherFor(ModelRepository& repository, const std::string& name,
+                                             const BatcherOptions& options = BatcherOptions()) {
+    auto batcher = DynamicBatcher::Create(
+        name, [&repository, name] { return repository.Get(name); }, options, &metrics_);
+    EXPECT_TRUE(batcher.ok()) << batcher.status();
+    return batcher.ok() ? *std::move(batcher) : nullptr;
+  }
+
   static InferRequest Request(float value) {
     InferRequest request;
     request.inputs.push_back(Tensor::Float32({kDim}, std::vector<float>(kDim, value)));
@@ -144,9 +154,8 @@ TEST_F(ModelRepositoryTest, RealModelScattersEachCallersResultUnderConcurrency) 
   BatcherOptions options;
   options.max_batch_size = 16;
   options.max_queue_delay = absl::Milliseconds(2);
-  auto batcher = DynamicBatcher::Create(
-      "scaler", [&] { return repository->Get("scaler"); }, options, &metrics_);
-  ASSERT_TRUE(batcher.ok());
+  auto batcher = BatcherFor(*repository, "scaler", options);
+  ASSERT_NE(batcher, nullptr);
 
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
@@ -154,7 +163,7 @@ TEST_F(ModelRepositoryTest, RealModelScattersEachCallersResultUnderConcurrency) 
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         const float value = static_cast<float>(t * 100 + i);
-        auto response = (*batcher)->Infer(Request(value));
+        auto response = batcher->Infer(Request(value));
         if (!response.ok() ||
             response->outputs[0].float32() != std::vector<float>(kDim, 3.0f * value)) {
           ++wrong;
@@ -173,9 +182,8 @@ TEST_F(ModelRepositoryTest, ReloadUnderContinuousLoadFailsNoRequest) {
   BatcherOptions options;
   options.max_batch_size = 8;
   options.max_queue_delay = absl::Microseconds(500);
-  auto batcher = DynamicBatcher::Create(
-      "scaler", [&] { return repository->Get("scaler"); }, options, &metrics_);
-  ASSERT_TRUE(batcher.ok());
+  auto batcher = BatcherFor(*repository, "scaler", options);
+  ASSERT_NE(batcher, nullptr);
 
   constexpr int kThreads = 8;
   std::atomic<int> failed{0};
@@ -192,7 +200,7 @@ TEST_F(ModelRepositoryTest, ReloadUnderContinuousLoadFailsNoRequest) {
       // Bounded: until this thread has 50 answers from version 2, at most 20000 requests or 60 s.
       for (int i = 0; i < 20000 && v2_answers < 50 && absl::Now() < give_up; ++i) {
         const float value = static_cast<float>(t * 100000 + i);
-        auto response = (*batcher)->Infer(Request(value));
+        auto response = batcher->Infer(Request(value));
         if (!response.ok()) {
           ++failed;
           continue;
@@ -387,9 +395,8 @@ TEST_F(ModelRepositoryTest, VariableLengthRequestsBatchedTogetherMatchTheirSoloR
   const std::vector<std::vector<int64_t>> sequences = {
       {1, 2, 3, 4, 5, 6, 7}, {8}, {9, 10, 11}, {12, 13}, {49, 0, 1, 2, 3}};
   auto run = [&](const BatcherOptions& options) {
-    auto batcher = DynamicBatcher::Create(
-        "pooler", [&] { return repository->Get("pooler"); }, options, &metrics_);
-    EXPECT_TRUE(batcher.ok());
+    auto batcher = BatcherFor(*repository, "pooler", options);
+    EXPECT_NE(batcher, nullptr);
     std::vector<absl::StatusOr<InferResponse>> results(sequences.size());
     std::vector<std::thread> threads;
     for (size_t i = 0; i < sequences.size(); ++i) {
@@ -397,7 +404,7 @@ TEST_F(ModelRepositoryTest, VariableLengthRequestsBatchedTogetherMatchTheirSoloR
         InferRequest request;
         request.inputs.push_back(Tensor::Int64({static_cast<int64_t>(sequences[i].size())},
                                                sequences[i]));
-        results[i] = (*batcher)->Infer(std::move(request));
+        results[i] = batcher->Infer(std::move(request));
       });
     }
     for (auto& thread : threads) thread.join();
@@ -446,9 +453,9 @@ def forward(self, x):
               }).ok());
   auto repository = MakeRepository();
   ASSERT_TRUE(repository->AddModel("scaler").ok());
-  auto batcher = DynamicBatcher::Create(
-      "scaler", [&] { return repository->Get("scaler"); }, BatcherOptions(), &metrics_);
-  auto response = (*batcher)->Infer(Request(1.5f));
+  auto batcher = BatcherFor(*repository, "scaler");
+  ASSERT_NE(batcher, nullptr);
+  auto response = batcher->Infer(Request(1.5f));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->outputs[0].float32(), std::vector<float>(kDim, 3.0f));
 }
@@ -473,11 +480,11 @@ TEST_F(ModelRepositoryTest, ConvClassifierLoadsAndClassifiesImages) {
   ASSERT_TRUE(PublishTorchModule(root_, manifest, **module).ok());
   auto repository = MakeRepository();
   ASSERT_TRUE(repository->AddModel("classifier").ok());
-  auto batcher = DynamicBatcher::Create(
-      "classifier", [&] { return repository->Get("classifier"); }, BatcherOptions(), &metrics_);
+  auto batcher = BatcherFor(*repository, "classifier");
+  ASSERT_NE(batcher, nullptr);
   InferRequest request;
   request.inputs.push_back(Tensor::Filled(v1::DATA_TYPE_FLOAT32, {1, 28, 28}, 0.5));
-  auto response = (*batcher)->Infer(std::move(request));
+  auto response = batcher->Infer(std::move(request));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->outputs[0].shape(), (std::vector<int64_t>{10}));
 }
