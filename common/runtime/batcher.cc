@@ -74,6 +74,7 @@ void DynamicBatcher::Submit(InferRequest request, InferCallback done) {
     Fail(pending, valid, model->version(), Outcome::kInvalid);
     return;
   }
+  pending.checked_version = model->version();
   if (pending.enqueued >= pending.request.deadline) {
     Fail(pending, absl::DeadlineExceededError("deadline passed before the request was queued"),
          model->version(), Outcome::kExpired);
@@ -213,11 +214,14 @@ void DynamicBatcher::Compute(std::vector<Pending> batch) {
     return;
   }
   const int64_t version = model->version();
-  // A new version may take other inputs than the one the request was checked against.
+  // A new version may take other inputs than the one the request was checked
+  // against at Submit; only then is it checked again.
   std::vector<Pending> valid;
   for (Pending& pending : batch) {
-    if (absl::Status ok = internal::CheckInputs(model->manifest, pending.request.inputs);
-        ok.ok()) {
+    absl::Status ok = pending.checked_version == version
+                          ? absl::OkStatus()
+                          : internal::CheckInputs(model->manifest, pending.request.inputs);
+    if (ok.ok()) {
       valid.push_back(std::move(pending));
     } else {
       Fail(pending, ok, version, Outcome::kInvalid);

@@ -110,6 +110,8 @@ class DynamicBatcher {
     InferRequest request;
     InferCallback done;
     absl::Time enqueued;
+    // The version whose manifest the inputs were checked against at Submit.
+    int64_t checked_version = 0;
   };
 
   DynamicBatcher(std::string model_name, ModelProvider provider, const BatcherOptions& options,
