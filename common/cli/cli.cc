@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/internal/program_name.h"
 #include "absl/flags/internal/usage.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -37,12 +38,12 @@ void InitBinary(int argc, char** argv, absl::string_view usage) {
   // ours live in common/ too, and a user needs all of them.
   usage_config.contains_help_flags = [](absl::string_view) { return true; };
   usage_config.contains_helpshort_flags = [](absl::string_view) { return true; };
-  usage_config.version_string = [] {
-    return absl::StrCat(ProgramName(), " ", AIGC_VERSION, "\n");
-  };
+  usage_config.version_string = [] { return absl::StrCat(ProgramName(), " ", AIGC_VERSION, "\n"); };
   absl::SetFlagsUsageConfig(usage_config);
 
-  // absl exits 1 after --help; asking for help is not an error.
+  // absl exits 1 after --help; asking for help is not an error. Help names
+  // the program, which absl otherwise learns only in ParseCommandLine.
+  absl::flags_internal::SetProgramInvocationName(argv[0]);
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-help" || arg == "--helpfull" || arg == "-h") {

@@ -242,6 +242,8 @@ TEST(HelpTest, EveryBinaryListsTheServingFlagsAndExitsZero) {
     ASSERT_TRUE(process.ok()) << process.status();
     EXPECT_EQ((*process)->WaitForExit(absl::Seconds(10)), 0) << service.label;
     const std::string help = (*process)->stdout_text();
+    const std::string program = service.binary.substr(service.binary.rfind('/') + 1);
+    EXPECT_EQ(help.rfind(program + ": ", 0), 0u) << "help starts: " << help.substr(0, 40);
     for (const char* flag : {"--port", "--metrics_port", "--host", "--drain_timeout",
                              "--flagfile", "--log_level"}) {
       EXPECT_NE(help.find(flag), std::string::npos) << service.label << " lacks " << flag;

@@ -1,0 +1,179 @@
+#include "services/recommender/algorithms/ease.h"
+
+#include <limits>
+
+#include "Eigen/Cholesky"
+#include "Eigen/Core"
+#include "absl/strings/str_cat.h"
+#include "common/status/status.h"
+#include "services/recommender/algorithms/internal/helpers.h"
+
+namespace aigc::recommender {
+namespace {
+
+namespace v1 = aigc::recommender::v1;
+constexpr float kNotProposed = -std::numeric_limits<float>::infinity();
+
+// B restricted to the items EASE models; row-major, B[h][j] = how much having
+// interacted with h recommends j.
+class EaseModel final : public RecModel {
+ public:
+  EaseModel(IdIndex users, IdIndex items, std::vector<int32_t> modelled, std::vector<float> b)
+      : RecModel(std::move(users), std::move(items)),
+        modelled_(std::move(modelled)),
+        b_(std::move(b)),
+        row_of_(this->items().size(), -1) {
+    for (size_t r = 0; r < modelled_.size(); ++r) row_of_[modelled_[r]] = static_cast<int32_t>(r);
+  }
+
+  v1::Algorithm algorithm() const override { return v1::ALGORITHM_EASE; }
+
+  // EASE scores the binary history: x_u B.
+  void Score(const UserProfile& profile, absl::Span<float> scores) const override {
+    std::fill(scores.begin(), scores.end(), kNotProposed);
+    std::vector<float> sums(modelled_.size(), 0.0f);
+    for (int32_t item : profile.items) {
+      const int32_t row = row_of_[item];
+      if (row < 0) continue;
+      const float* b_row = &b_[static_cast<size_t>(row) * modelled_.size()];
+      for (size_t j = 0; j < sums.size(); ++j) sums[j] += b_row[j];
+    }
+    for (size_t j = 0; j < sums.size(); ++j) scores[modelled_[j]] = sums[j];
+  }
+
+  absl::Status Similar(int32_t item, absl::Span<float> scores) const override {
+    std::fill(scores.begin(), scores.end(), kNotProposed);
+    const int32_t row = row_of_[item];
+    if (row < 0) return absl::OkStatus();
+    const float* b_row = &b_[static_cast<size_t>(row) * modelled_.size()];
+    for (size_t j = 0; j < modelled_.size(); ++j) scores[modelled_[j]] = b_row[j];
+    return absl::OkStatus();
+  }
+
+  Explanation Explain(const UserProfile& profile, int32_t item) const override {
+    const int32_t column = row_of_[item];
+    return internal::ExplainByHistory(profile, [&](size_t h) {
+      const int32_t row = row_of_[profile.items[h]];
+      if (row < 0 || column < 0) return 0.0f;
+      return b_[static_cast<size_t>(row) * modelled_.size() + column];
+    });
+  }
+
+  std::map<std::string, double> Stats() const override {
+    return {{"modelled_items", static_cast<double>(modelled_.size())}};
+  }
+
+ protected:
+  void SaveWeights(Archive& archive) const override {
+    archive.PutInts("modelled_items", modelled_);
+    const auto n = static_cast<int64_t>(modelled_.size());
+    archive.PutFloats("b", n, n, b_);
+  }
+
+ private:
+  const std::vector<int32_t> modelled_;  // model item index per row of B
+  const std::vector<float> b_;
+  std::vector<int32_t> row_of_;  // row of B per model item, -1 = not modelled
+};
+
+}  // namespace
+
+std::vector<ParamSpec> EaseParams() {
+  return {
+      {.key = "ease.lambda",
+       .default_value = 250,
+       .min = 1e-3,
+       .max = 1e7,
+       .help = "L2 regularisation added to the Gram matrix's diagonal; 250 was best of "
+               "100..1000 on the MovieLens hold-out (docs/benchmarks.md)."},
+      {.key = "ease.min_item_users",
+       .default_value = 2,
+       .min = 1,
+       .max = 1e6,
+       .integer = true,
+       .help = "Items with fewer distinct users are left out of B (EASE cannot learn them "
+               "and B's size grows with the square of the item count)."},
+      {.key = "ease.max_items",
+       .default_value = 20000,
+       .min = 1,
+       .max = 50000,
+       .integer = true,
+       .help = "Training fails rather than build B over more items (20000 items = 1.6 GB)."},
+  };
+}
+
+absl::StatusOr<std::unique_ptr<RecModel>> TrainEase(const TrainingSet& set,
+                                                    const Hyperparameters& params,
+                                                    const TrainContext& context) {
+  const SparseMatrix x = BinaryMatrix(set);
+  std::vector<int32_t> user_counts(set.items.size(), 0);
+  for (int32_t u = 0; u < x.outerSize(); ++u) {
+    for (SparseMatrix::InnerIterator it(x, u); it; ++it) ++user_counts[it.col()];
+  }
+  std::vector<int32_t> modelled;
+  std::vector<int32_t> row_of(set.items.size(), -1);
+  for (int32_t i = 0; i < set.items.size(); ++i) {
+    if (user_counts[i] >= params.GetInt("ease.min_item_users")) {
+      row_of[i] = static_cast<int32_t>(modelled.size());
+      modelled.push_back(i);
+    }
+  }
+  const auto n = static_cast<Eigen::Index>(modelled.size());
+  if (n == 0) {
+    return absl::InvalidArgumentError(
+        "ease: no item has ease.min_item_users users; lower it or add interactions");
+  }
+  if (n > params.GetInt("ease.max_items")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ease: ", n, " items exceed ease.max_items; raise ease.min_item_users"));
+  }
+
+  context.Report(0.05, absl::StrCat("ease: Gram matrix of ", n, " items"));
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+  std::vector<int32_t> rows;
+  for (int32_t u = 0; u < x.outerSize(); ++u) {
+    rows.clear();
+    for (SparseMatrix::InnerIterator it(x, u); it; ++it) {
+      if (row_of[it.col()] >= 0) rows.push_back(row_of[it.col()]);
+    }
+    for (int32_t a : rows) {
+      for (int32_t b : rows) gram(a, b) += 1.0;
+    }
+  }
+  gram.diagonal().array() += params.Get("ease.lambda");
+  if (context.Cancelled()) return absl::CancelledError("ease training cancelled");
+
+  context.Report(0.2, absl::StrCat("ease: inverting ", n, "x", n));
+  Eigen::LLT<Eigen::MatrixXd> cholesky(gram);
+  if (cholesky.info() != Eigen::Success) {
+    return absl::InternalError("ease: Gram matrix + lambda I is not positive definite");
+  }
+  gram.setIdentity();
+  cholesky.solveInPlace(gram);
+  const Eigen::MatrixXd& p = gram;
+  if (context.Cancelled()) return absl::CancelledError("ease training cancelled");
+
+  // B_hj = -P_hj / P_jj off the diagonal, 0 on it.
+  std::vector<float> b(static_cast<size_t>(n) * n);
+  for (Eigen::Index h = 0; h < n; ++h) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      b[h * n + j] = h == j ? 0.0f : static_cast<float>(-p(h, j) / p(j, j));
+    }
+  }
+  context.Report(1.0, absl::StrCat("ease: B over ", n, " items"));
+  return std::make_unique<EaseModel>(set.users, set.items, std::move(modelled), std::move(b));
+}
+
+absl::StatusOr<std::unique_ptr<RecModel>> LoadEase(IdIndex users, IdIndex items,
+                                                   const Archive& archive) {
+  AIGC_ASSIGN_OR_RETURN(std::vector<int32_t> modelled, archive.GetInts("modelled_items"));
+  AIGC_RETURN_IF_ERROR(internal::CheckIndices(modelled, static_cast<int64_t>(modelled.size()),
+                                              items.size(), "modelled_items"));
+  AIGC_ASSIGN_OR_RETURN(FloatMatrix b, archive.GetFloats("b"));
+  const auto n = static_cast<int64_t>(modelled.size());
+  AIGC_RETURN_IF_ERROR(internal::CheckShape(b, n, n, "b"));
+  return std::make_unique<EaseModel>(std::move(users), std::move(items), std::move(modelled),
+                                     std::move(b.values));
+}
+
+}  // namespace aigc::recommender

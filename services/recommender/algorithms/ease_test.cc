@@ -1,0 +1,86 @@
+#include "services/recommender/algorithms/ease.h"
+
+#include <cmath>
+
+#include "Eigen/Dense"
+#include "gtest/gtest.h"
+#include "services/recommender/algorithms/testing/tiny_sets.h"
+
+namespace aigc::recommender {
+namespace {
+
+namespace v1 = aigc::recommender::v1;
+using testing::FourUsers;
+using testing::MakeSet;
+using testing::ProfileOf;
+using testing::ScoresOf;
+using testing::SimilarOf;
+using testing::Train;
+
+TEST(EaseTest, MatchesTheClosedFormOnTwoItems) {
+  // u0: a b, u1: a. G = [[2, 1], [1, 1]], lambda 1: P = (G + I)^-1 =
+  // [[2, -1], [-1, 3]] / 5, so B_ab = -P_ab / P_bb = 1/3, B_ba = 1/2.
+  auto model = Train(v1::ALGORITHM_EASE, MakeSet({{"u0", "a"}, {"u0", "b"}, {"u1", "a"}}),
+                     {{"ease.lambda", "1"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NEAR(SimilarOf(**model, "a").at("b"), 1.0 / 3, 1e-6);
+  EXPECT_NEAR(SimilarOf(**model, "b").at("a"), 0.5, 1e-6);
+  EXPECT_EQ(SimilarOf(**model, "a").at("a"), 0.0f);  // diag(B) = 0
+  EXPECT_NEAR(ScoresOf(**model, ProfileOf(**model, {"a"})).at("b"), 1.0 / 3, 1e-6);
+}
+
+TEST(EaseTest, SatisfiesTheOptimalityCondition) {
+  // Steck's solution makes (G + lambda I)(I - B) diagonal.
+  const double lambda = 2;
+  const TrainingSet set = FourUsers();
+  auto model = Train(v1::ALGORITHM_EASE, set, {{"ease.lambda", "2"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  const int n = set.items.size();
+  Eigen::MatrixXd x = Eigen::MatrixXd(BinaryMatrix(set).cast<double>());
+  Eigen::MatrixXd b(n, n);
+  for (int h = 0; h < n; ++h) {
+    const auto row = SimilarOf(**model, set.items.Id(h));
+    for (int j = 0; j < n; ++j) b(h, j) = row.at(set.items.Id(j));
+  }
+  const Eigen::MatrixXd m = (x.transpose() * x + lambda * Eigen::MatrixXd::Identity(n, n)) *
+                            (Eigen::MatrixXd::Identity(n, n) - b);
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(b(i, i), 0.0);
+    for (int j = 0; j < n; ++j) {
+      if (i != j) {
+        EXPECT_NEAR(m(i, j), 0.0, 1e-5) << i << "," << j;
+      }
+    }
+  }
+}
+
+TEST(EaseTest, LeavesRareItemsOutOfTheModel) {
+  // d has one user: with ease.min_item_users 2 it is never proposed.
+  auto model = Train(v1::ALGORITHM_EASE, FourUsers(), {{"ease.min_item_users", "2"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  const auto scores = ScoresOf(**model, ProfileOf(**model, {"a", "d"}));
+  EXPECT_TRUE(std::isinf(scores.at("d")) && scores.at("d") < 0);
+  EXPECT_GT(scores.at("b"), 0.0f);
+  EXPECT_EQ((*model)->Stats().at("modelled_items"), 3);
+}
+
+TEST(EaseTest, ExplainsByHistoryItemsWithPositiveWeight) {
+  auto model =
+      Train(v1::ALGORITHM_EASE, FourUsers(), {{"ease.lambda", "1"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  const UserProfile profile = ProfileOf(**model, {"a", "d"});
+  const Explanation explanation = (*model)->Explain(profile, (*model)->items().Find("b"));
+  EXPECT_EQ(explanation.type, v1::REASON_TYPE_SIMILAR_TO_HISTORY);
+  ASSERT_EQ(explanation.items.size(), 1u);  // d never co-occurs with b
+  EXPECT_EQ(explanation.items[0], (*model)->items().Find("a"));
+}
+
+TEST(EaseTest, RefusesMoreItemsThanMaxItems) {
+  auto model = Train(v1::ALGORITHM_EASE, FourUsers(),
+                     {{"ease.min_item_users", "1"}, {"ease.max_items", "3"}});
+  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(model.status().message().find("ease.max_items"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aigc::recommender

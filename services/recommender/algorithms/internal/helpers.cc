@@ -1,0 +1,76 @@
+#include "services/recommender/algorithms/internal/helpers.h"
+
+#include <algorithm>
+#include <numeric>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+
+namespace aigc::recommender::internal {
+
+std::vector<int32_t> TopK(absl::Span<const float> scores, int k) {
+  std::vector<int32_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto better = [&](int32_t a, int32_t b) {
+    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+  };
+  const size_t keep = std::min<size_t>(std::max(k, 0), order.size());
+  std::partial_sort(order.begin(), order.begin() + keep, order.end(), better);
+  order.resize(keep);
+  return order;
+}
+
+void ParallelFor(int threads, int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(threads, n));
+  const int64_t step = (n + chunks - 1) / chunks;
+  std::vector<std::thread> workers;
+  for (int64_t chunk = 1; chunk < chunks; ++chunk) {
+    const int64_t begin = chunk * step;
+    const int64_t end = std::min(n, begin + step);
+    if (begin < end) workers.emplace_back(fn, begin, end);
+  }
+  fn(0, std::min(n, step));
+  for (std::thread& worker : workers) worker.join();
+}
+
+absl::Status CheckShape(const FloatMatrix& matrix, int64_t rows, int64_t cols,
+                        absl::string_view key) {
+  if (matrix.rows == rows && matrix.cols == cols) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("archive entry \"", key, "\" is ", matrix.rows, "x",
+                                          matrix.cols, ", expected ", rows, "x", cols));
+}
+
+absl::Status CheckIndices(absl::Span<const int32_t> values, int64_t size, int64_t limit,
+                          absl::string_view key) {
+  if (static_cast<int64_t>(values.size()) != size) {
+    return absl::DataLossError(absl::StrCat("archive entry \"", key, "\" has ", values.size(),
+                                            " entries, expected ", size));
+  }
+  if (limit >= 0) {
+    for (int32_t value : values) {
+      if (value < 0 || value >= limit) {
+        return absl::DataLossError(
+            absl::StrCat("archive entry \"", key, "\" holds ", value, " outside [0, ", limit, ")"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+Explanation ExplainByHistory(const UserProfile& profile,
+                             const std::function<float(size_t entry)>& contribution) {
+  std::vector<std::pair<float, int32_t>> found;
+  for (size_t h = 0; h < profile.items.size(); ++h) {
+    const float c = contribution(h);
+    if (c > 0) found.emplace_back(c, profile.items[h]);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
+  Explanation explanation{.type = aigc::recommender::v1::REASON_TYPE_SIMILAR_TO_HISTORY};
+  for (size_t n = 0; n < found.size() && n < 3; ++n) explanation.items.push_back(found[n].second);
+  if (explanation.items.empty()) explanation.type = aigc::recommender::v1::REASON_TYPE_PERSONALIZED;
+  return explanation;
+}
+
+}  // namespace aigc::recommender::internal

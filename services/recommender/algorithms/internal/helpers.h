@@ -1,0 +1,43 @@
+// Small pieces shared by the algorithms' implementations.
+#ifndef AIGC_SERVICES_RECOMMENDER_ALGORITHMS_INTERNAL_HELPERS_H_
+#define AIGC_SERVICES_RECOMMENDER_ALGORITHMS_INTERNAL_HELPERS_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "services/recommender/algorithms/model.h"
+#include "services/recommender/core/archive.h"
+
+namespace aigc::recommender::internal {
+
+// Indices of the `k` largest scores, largest first (ties: lower index
+// first). Fewer when `scores` is shorter.
+std::vector<int32_t> TopK(absl::Span<const float> scores, int k);
+
+// Runs fn(begin, end) over [0, n) split into `threads` contiguous chunks, on
+// that many threads (the caller's thread takes the first chunk), and returns
+// when all are done.
+void ParallelFor(int threads, int64_t n, const std::function<void(int64_t, int64_t)>& fn);
+
+// DATA_LOSS naming `key` unless `matrix` is rows x cols.
+absl::Status CheckShape(const FloatMatrix& matrix, int64_t rows, int64_t cols,
+                        absl::string_view key);
+
+// DATA_LOSS naming `key` unless `values` has `size` entries, each in
+// [0, limit) (limit < 0: any value).
+absl::Status CheckIndices(absl::Span<const int32_t> values, int64_t size, int64_t limit,
+                          absl::string_view key);
+
+// REASON_TYPE_SIMILAR_TO_HISTORY citing the (up to 3) history items with the
+// largest positive contribution(entry index into profile.items), or
+// REASON_TYPE_PERSONALIZED citing none when no contribution is positive.
+Explanation ExplainByHistory(const UserProfile& profile,
+                             const std::function<float(size_t entry)>& contribution);
+
+}  // namespace aigc::recommender::internal
+
+#endif  // AIGC_SERVICES_RECOMMENDER_ALGORITHMS_INTERNAL_HELPERS_H_
