@@ -141,9 +141,15 @@ absl::Status ValidateManifest(const ModelManifest& manifest) {
       break;
     case v1::MODEL_FORMAT_TORCHSCRIPT:
       break;
+    case v1::MODEL_FORMAT_NATIVE:
+      if (manifest.architecture().empty()) {
+        return InvalidField("architecture", "required for MODEL_FORMAT_NATIVE");
+      }
+      break;
     default:
       return InvalidField("format",
-                          "must be MODEL_FORMAT_TORCH_MODULE or MODEL_FORMAT_TORCHSCRIPT");
+                          "must be MODEL_FORMAT_TORCH_MODULE, MODEL_FORMAT_TORCHSCRIPT or "
+                          "MODEL_FORMAT_NATIVE");
   }
   const std::string& weights = manifest.weights_file();
   if (weights.empty() || weights.find('/') != std::string::npos || weights == "." ||

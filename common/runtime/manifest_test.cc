@@ -45,6 +45,13 @@ ModelManifest ValidManifest() {
 
 TEST(ManifestTest, ValidManifestPasses) { EXPECT_TRUE(ValidateManifest(ValidManifest()).ok()); }
 
+TEST(ManifestTest, NativeFormatNeedsOnlyAnArchitectureName) {
+  ModelManifest manifest = ValidManifest();
+  manifest.set_format(v1::MODEL_FORMAT_NATIVE);
+  manifest.set_architecture("rec_archive");
+  EXPECT_TRUE(ValidateManifest(manifest).ok());
+}
+
 TEST(ManifestTest, EachInvalidFieldIsNamed) {
   struct Case {
     std::string field;
@@ -55,6 +62,11 @@ TEST(ManifestTest, EachInvalidFieldIsNamed) {
       {"version", [](ModelManifest& m) { m.set_version(0); }},
       {"format", [](ModelManifest& m) { m.set_format(v1::MODEL_FORMAT_UNSPECIFIED); }},
       {"architecture", [](ModelManifest& m) { m.clear_architecture(); }},
+      {"architecture",
+       [](ModelManifest& m) {
+         m.set_format(v1::MODEL_FORMAT_NATIVE);
+         m.clear_architecture();
+       }},
       {"weights_file", [](ModelManifest& m) { m.set_weights_file("../elsewhere.pt"); }},
       {"weights_file", [](ModelManifest& m) { m.set_weights_file("manifest.json"); }},
       {"sha256", [](ModelManifest& m) { m.set_sha256("ABC"); }},

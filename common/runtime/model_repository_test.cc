@@ -460,6 +460,23 @@ def forward(self, x):
   EXPECT_EQ(response->outputs[0].float32(), std::vector<float>(kDim, 3.0f));
 }
 
+TEST_F(ModelRepositoryTest, TheTorchLoaderRefusesNativeFormats) {
+  ModelManifest manifest = ScalerManifest();
+  manifest.set_format(v1::MODEL_FORMAT_NATIVE);
+  manifest.set_architecture("rec_archive");
+  manifest.clear_config();
+  manifest.set_weights_file("model.bin");
+  ASSERT_TRUE(PublishModelVersion(root_, manifest, [](const fs::path& path) {
+                std::ofstream(path) << "not for LibTorch";
+                return absl::OkStatus();
+              }).ok());
+  auto repository = MakeRepository();
+  const absl::Status status = repository->AddModel("scaler");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_THAT(status.message(), HasSubstr("own loader"));
+  EXPECT_EQ(repository->Get("scaler"), nullptr);
+}
+
 TEST_F(ModelRepositoryTest, ConvClassifierLoadsAndClassifiesImages) {
   google::protobuf::Struct config;
   (*config.mutable_fields())["channels"].set_number_value(1);

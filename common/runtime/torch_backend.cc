@@ -219,6 +219,11 @@ absl::StatusOr<Tensor> FromTorch(const torch::Tensor& tensor) {
 absl::StatusOr<std::unique_ptr<Model>> LoadTorchModel(const fs::path& version_dir,
                                                       const ModelManifest& manifest,
                                                       Device device) {
+  if (manifest.format() == v1::MODEL_FORMAT_NATIVE) {
+    return status::InvalidField(
+        "format", absl::StrCat("MODEL_FORMAT_NATIVE (\"", manifest.architecture(),
+                               "\") needs the serving binary's own loader, not LibTorch"));
+  }
   AIGC_RETURN_IF_ERROR(VerifyWeights(version_dir, manifest));
   const fs::path weights = version_dir / manifest.weights_file();
   const torch::Device torch_device = ToTorchDevice(device);

@@ -16,6 +16,7 @@ namespace {
 
 namespace v1 = aigc::recommender::v1;
 using internal::NeighbourLists;
+constexpr float kNotProposed = -std::numeric_limits<float>::infinity();
 
 class ItemKnnModel final : public RecModel {
  public:
@@ -29,19 +30,21 @@ class ItemKnnModel final : public RecModel {
 
   v1::Algorithm algorithm() const override { return v1::ALGORITHM_ITEM_KNN; }
 
+  // Items that are no history item's neighbour are not proposed.
   void Score(const UserProfile& profile, absl::Span<float> scores) const override {
-    std::fill(scores.begin(), scores.end(), 0.0f);
+    std::fill(scores.begin(), scores.end(), kNotProposed);
     for (size_t h = 0; h < profile.items.size(); ++h) {
       const auto neighbours = cosine_.Neighbours(profile.items[h]);
       const auto weights = cosine_.Weights(profile.items[h]);
       for (size_t n = 0; n < neighbours.size(); ++n) {
-        scores[neighbours[n]] += profile.weights[h] * weights[n];
+        float& score = scores[neighbours[n]];
+        score = (score == kNotProposed ? 0.0f : score) + profile.weights[h] * weights[n];
       }
     }
   }
 
   absl::Status Similar(int32_t item, absl::Span<float> scores) const override {
-    std::fill(scores.begin(), scores.end(), -std::numeric_limits<float>::infinity());
+    std::fill(scores.begin(), scores.end(), kNotProposed);
     const auto neighbours = cosine_.Neighbours(item);
     const auto weights = cosine_.Weights(item);
     for (size_t n = 0; n < neighbours.size(); ++n) scores[neighbours[n]] = weights[n];

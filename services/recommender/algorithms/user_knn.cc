@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -86,11 +87,14 @@ class UserKnnModel final : public RecModel {
 
   // score_j = sum over the k training users most similar to the profile
   // (shrunk cosine) of similarity * their weight for j.
+  // Items none of those users has are not proposed.
   void Score(const UserProfile& profile, absl::Span<float> scores) const override {
-    std::fill(scores.begin(), scores.end(), 0.0f);
+    constexpr float kNotProposed = -std::numeric_limits<float>::infinity();
+    std::fill(scores.begin(), scores.end(), kNotProposed);
     for (const auto& [similarity, v] : Neighbours(profile, profile.weights, implicit_)) {
       for (SparseMatrix::InnerIterator it(implicit_.by_user, v); it; ++it) {
-        scores[it.col()] += similarity * it.value();
+        float& score = scores[it.col()];
+        score = (score == kNotProposed ? 0.0f : score) + similarity * it.value();
       }
     }
   }

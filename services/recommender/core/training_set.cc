@@ -114,4 +114,19 @@ std::vector<std::string> ItemTokens(const common::Product& item) {
   return tokens;
 }
 
+double TokenJaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  size_t shared = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) {
+      ++shared, ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  const size_t united = a.size() + b.size() - shared;
+  return united == 0 ? 0.0 : static_cast<double>(shared) / static_cast<double>(united);
+}
+
 }  // namespace aigc::recommender

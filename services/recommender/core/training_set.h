@@ -55,6 +55,10 @@ SparseMatrix RatingMatrix(const TrainingSet& set);
 // attribute). Sorted, without duplicates.
 std::vector<std::string> ItemTokens(const aigc::common::v1::Product& item);
 
+// Jaccard similarity |a ∩ b| / |a ∪ b| of two sorted, duplicate-free token
+// lists (ItemTokens' output), in [0, 1]; 0 when both are empty.
+double TokenJaccard(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
 }  // namespace aigc::recommender
 
 #endif  // AIGC_SERVICES_RECOMMENDER_CORE_TRAINING_SET_H_

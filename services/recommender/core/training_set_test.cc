@@ -73,6 +73,13 @@ TEST(TrainingSetTest, ItemTokensCoverEveryAttributeKind) {
                                             "price:cny:7", "season:summer", "tag:summer sale"));
 }
 
+TEST(TrainingSetTest, TokenJaccardIsSharedOverUnited) {
+  EXPECT_DOUBLE_EQ(TokenJaccard({"a", "b", "c"}, {"b", "c", "d"}), 0.5);
+  EXPECT_DOUBLE_EQ(TokenJaccard({"a"}, {"a"}), 1.0);
+  EXPECT_DOUBLE_EQ(TokenJaccard({}, {}), 0.0);
+  EXPECT_DOUBLE_EQ(TokenJaccard({"a"}, {"b"}), 0.0);
+}
+
 TEST(TrainingSetTest, ItemTokensOfABareItemAreEmpty) {
   EXPECT_TRUE(ItemTokens(common::Product()).empty());
 }

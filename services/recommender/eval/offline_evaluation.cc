@@ -7,8 +7,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status/status.h"
-#include "services/recommender/algorithms/internal/helpers.h"
 #include "services/recommender/algorithms/profile.h"
+#include "services/recommender/core/parallel_for.h"
+#include "services/recommender/core/top_k.h"
 
 namespace aigc::recommender::eval {
 namespace {
@@ -18,22 +19,6 @@ std::vector<std::vector<Interaction>> HistoriesByUser(const TrainingSet& train) 
   std::vector<std::vector<Interaction>> histories(train.users.size());
   for (const Interaction& x : train.interactions) histories[x.user].push_back(x);
   return histories;
-}
-
-double TokenJaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  // Both sorted (ItemTokens sorts).
-  size_t common = 0;
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] == b[j]) {
-      ++common, ++i, ++j;
-    } else if (a[i] < b[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  const size_t united = a.size() + b.size() - common;
-  return united == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(united);
 }
 
 }  // namespace
@@ -82,7 +67,7 @@ absl::StatusOr<RankingReport> EvaluateRanking(const ScoreFunction& score, const 
   const int max_k = *std::max_element(options.ks.begin(), options.ks.end());
   absl::Mutex mu;
   absl::Status first_error;
-  internal::ParallelFor(
+  ParallelFor(
       options.threads, static_cast<int64_t>(users.size()), [&](int64_t begin, int64_t end) {
         std::vector<float> scores(train.items.size());
         for (int64_t n = begin; n < end; ++n) {
@@ -90,7 +75,7 @@ absl::StatusOr<RankingReport> EvaluateRanking(const ScoreFunction& score, const 
           const UserProfile profile = MakeProfile(user, histories[user]);
           score(profile, absl::MakeSpan(scores));
           for (int32_t item : profile.items) scores[item] = -std::numeric_limits<float>::infinity();
-          std::vector<int32_t> top = internal::TopK(scores, max_k);
+          std::vector<int32_t> top = TopK(scores, max_k);
           // Unproposed items (-inf, NaN) never count as recommendations.
           top.erase(std::remove_if(top.begin(), top.end(),
                                    [&](int32_t item) { return !std::isfinite(scores[item]); }),

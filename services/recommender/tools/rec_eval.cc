@@ -9,16 +9,14 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "common/cli/cli.h"
 #include "services/recommender/algorithms/hybrid.h"
 #include "services/recommender/algorithms/model.h"
-#include "services/recommender/core/training_set_builder.h"
-#include "services/recommender/eval/movielens.h"
 #include "services/recommender/eval/offline_evaluation.h"
+#include "services/recommender/tools/tool_flags.h"
+#include "services/recommender/training/trainer.h"
 
 ABSL_FLAG(std::string, ratings, "data/movielens/ratings.csv",
           "MovieLens ratings CSV written by scripts/data/movielens.sh.");
@@ -56,39 +54,6 @@ T OrExit(absl::StatusOr<T> value) {
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::vector<int> ParseKs(const std::string& text) {
-  std::vector<int> ks;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int k = 0;
-    if (!absl::SimpleAtoi(part, &k) || k < 1) {
-      cli::ExitWithReason(absl::StrCat("--k: \"", part, "\" is not a positive integer"));
-    }
-    ks.push_back(k);
-  }
-  if (ks.empty()) cli::ExitWithReason("--k: give at least one cut-off");
-  return ks;
-}
-
-std::map<std::string, std::string> ParseOverrides(const std::string& text) {
-  std::map<std::string, std::string> overrides;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
-    if (kv.second.empty()) {
-      cli::ExitWithReason(absl::StrCat("--hyperparameters: \"", part, "\" is not key=value"));
-    }
-    overrides[kv.first] = kv.second;
-  }
-  return overrides;
-}
-
-TrainingSet LoadMovieLens(const std::string& path) {
-  const eval::MovieLensData data = OrExit(eval::ReadMovieLensCsv(path));
-  TrainingSetBuilder builder;
-  for (const eval::Movie& movie : data.movies) builder.AddItem(eval::MovieToProduct(movie));
-  for (const eval::Rating& rating : data.ratings) builder.AddEvent(eval::RatingToEvent(rating));
-  return builder.Build();
 }
 
 void PrintTable(const std::vector<Row>& rows, const std::vector<int>& ks) {
@@ -145,18 +110,15 @@ void WriteJson(const std::string& path, const std::vector<Row>& rows) {
 }
 
 int Main() {
-  const std::vector<int> ks = ParseKs(absl::GetFlag(FLAGS_k));
-  const Hyperparameters params =
-      OrExit(Hyperparameters::Parse(ParseOverrides(absl::GetFlag(FLAGS_hyperparameters))));
-  std::vector<v1::Algorithm> algorithms;
-  for (absl::string_view name :
-       absl::StrSplit(absl::GetFlag(FLAGS_algorithms), ',', absl::SkipEmpty())) {
-    algorithms.push_back(OrExit(ParseAlgorithm(name, "--algorithms")));
-  }
+  const std::vector<int> ks = OrExit(ParseCutoffs(absl::GetFlag(FLAGS_k), "--k"));
+  const Hyperparameters params = OrExit(
+      ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  const std::vector<v1::Algorithm> algorithms =
+      OrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
 
   const auto load_start = Clock::now();
-  const TrainingSet set = LoadMovieLens(absl::GetFlag(FLAGS_ratings));
+  const TrainingSet set = OrExit(TrainingSetFromMovieLens(absl::GetFlag(FLAGS_ratings)));
   eval::SplitOptions split_options;
   split_options.test_fraction = absl::GetFlag(FLAGS_test_fraction);
   split_options.seed = absl::GetFlag(FLAGS_seed);

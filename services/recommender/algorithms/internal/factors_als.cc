@@ -5,6 +5,7 @@
 #include "Eigen/Cholesky"
 #include "glog/logging.h"
 #include "services/recommender/algorithms/internal/helpers.h"
+#include "services/recommender/core/parallel_for.h"
 
 namespace aigc::recommender::internal {
 namespace {

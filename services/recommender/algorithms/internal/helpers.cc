@@ -1,37 +1,10 @@
 #include "services/recommender/algorithms/internal/helpers.h"
 
 #include <algorithm>
-#include <numeric>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 
 namespace aigc::recommender::internal {
-
-std::vector<int32_t> TopK(absl::Span<const float> scores, int k) {
-  std::vector<int32_t> order(scores.size());
-  std::iota(order.begin(), order.end(), 0);
-  const auto better = [&](int32_t a, int32_t b) {
-    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-  };
-  const size_t keep = std::min<size_t>(std::max(k, 0), order.size());
-  std::partial_sort(order.begin(), order.begin() + keep, order.end(), better);
-  order.resize(keep);
-  return order;
-}
-
-void ParallelFor(int threads, int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
-  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(threads, n));
-  const int64_t step = (n + chunks - 1) / chunks;
-  std::vector<std::thread> workers;
-  for (int64_t chunk = 1; chunk < chunks; ++chunk) {
-    const int64_t begin = chunk * step;
-    const int64_t end = std::min(n, begin + step);
-    if (begin < end) workers.emplace_back(fn, begin, end);
-  }
-  fn(0, std::min(n, step));
-  for (std::thread& worker : workers) worker.join();
-}
 
 absl::Status CheckShape(const FloatMatrix& matrix, int64_t rows, int64_t cols,
                         absl::string_view key) {

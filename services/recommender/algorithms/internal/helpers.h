@@ -14,15 +14,6 @@
 
 namespace aigc::recommender::internal {
 
-// Indices of the `k` largest scores, largest first (ties: lower index
-// first). Fewer when `scores` is shorter.
-std::vector<int32_t> TopK(absl::Span<const float> scores, int k);
-
-// Runs fn(begin, end) over [0, n) split into `threads` contiguous chunks, on
-// that many threads (the caller's thread takes the first chunk), and returns
-// when all are done.
-void ParallelFor(int threads, int64_t n, const std::function<void(int64_t, int64_t)>& fn);
-
 // DATA_LOSS naming `key` unless `matrix` is rows x cols.
 absl::Status CheckShape(const FloatMatrix& matrix, int64_t rows, int64_t cols,
                         absl::string_view key);

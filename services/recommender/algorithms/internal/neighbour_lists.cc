@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 #include "services/recommender/algorithms/internal/helpers.h"
+#include "services/recommender/core/parallel_for.h"
 
 namespace aigc::recommender::internal {
 

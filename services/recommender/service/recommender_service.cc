@@ -1,0 +1,244 @@
+#include "services/recommender/service/recommender_service.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status.h"
+#include "glog/logging.h"
+#include "services/recommender/service/list_items.h"
+#include "services/recommender/service/request_context.h"
+#include "services/recommender/validation/validation.h"
+
+namespace aigc::recommender {
+namespace {
+
+using status::InvalidField;
+
+absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
+  return absl::FromChrono(context.deadline());
+}
+
+// The status that stops work on a call before it starts: CANCELLED when the
+// client went away, DEADLINE_EXCEEDED once its deadline has passed.
+absl::Status CheckCallAlive(grpc::CallbackServerContext& context, absl::Time now) {
+  if (context.IsCancelled()) return absl::CancelledError("the call was cancelled");
+  return CheckDeadline(DeadlineOf(context), now);
+}
+
+// Store failures are the operator's business (disk, corruption); client
+// mistakes are not logged.
+void LogIfServerFault(absl::string_view method, absl::string_view request_id,
+                      const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kUnavailable ||
+      status.code() == absl::StatusCode::kDataLoss ||
+      status.code() == absl::StatusCode::kInternal) {
+    LOG(ERROR) << method << " request_id=" << request_id << ": " << status;
+  }
+}
+
+absl::Status CheckBatchSize(absl::string_view field, absl::string_view noun, int size) {
+  if (size >= 1 && size <= kMaxBatchSize) return absl::OkStatus();
+  return InvalidField(field,
+                      absl::StrCat("must hold 1..", kMaxBatchSize, " ", noun, ", got ", size));
+}
+
+}  // namespace
+
+// One RecordEvents stream: each message is ingested as it arrives, with
+// stream-wide indices; the totals are answered once the client half-closes.
+// gRPC runs at most one OnReadDone of a reactor at a time, so its state needs
+// no lock.
+class RecommenderServiceImpl::RecordEventsReactor
+    : public grpc::ServerReadReactor<v1::RecordEventsRequest> {
+ public:
+  RecordEventsReactor(grpc::CallbackServerContext* context, v1::RecordEventsResponse* response,
+                      EventIngestor* ingestor)
+      : context_(context), response_(response), ingestor_(ingestor), received_(absl::Now()) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client half-closed (or the call ended): answer with the totals.
+      if (request_id_.empty()) SetRequestId(GenerateRequestId());
+      FillResponseMetadata(request_id_, received_, absl::Now(), response_->mutable_metadata());
+      Finish(grpc::Status::OK);
+      return;
+    }
+    const absl::Status status = HandleMessage();
+    if (!status.ok()) {
+      LogIfServerFault("RecordEvents", request_id_, status);
+      Finish(status::ToGrpcStatus(status));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void SetRequestId(std::string request_id) {
+    request_id_ = std::move(request_id);
+    context_->AddInitialMetadata(kRequestIdHeader, request_id_);
+  }
+
+  absl::Status HandleMessage() {
+    if (request_id_.empty()) {
+      // Metadata counts in the first message only (recommender.proto).
+      AIGC_ASSIGN_OR_RETURN(std::string request_id, ResolveRequestId(request_.metadata()));
+      SetRequestId(std::move(request_id));
+    }
+    const int size = request_.events_size();
+    if (size > kMaxBatchSize) {
+      return InvalidField("events",
+                          absl::StrCat("at most ", kMaxBatchSize, " per message, got ", size));
+    }
+    if (size == 0) return absl::OkStatus();
+    const absl::Time now = absl::Now();
+    AIGC_RETURN_IF_ERROR(CheckCallAlive(*context_, now));
+    AIGC_ASSIGN_OR_RETURN(
+        const IngestResult result,
+        ingestor_->Ingest(request_.events(), next_index_, now, DeadlineOf(*context_)));
+    next_index_ += size;
+    response_->set_accepted_count(response_->accepted_count() + result.accepted_count);
+    response_->set_duplicate_count(response_->duplicate_count() + result.duplicate_count);
+    response_->set_rejected_count(response_->rejected_count() + result.rejected_count);
+    for (const v1::BatchError& error : result.errors) {
+      if (response_->errors_size() >= kMaxStreamErrors) break;
+      *response_->add_errors() = error;
+    }
+    response_->set_errors_truncated(response_->rejected_count() > kMaxStreamErrors);
+    return absl::OkStatus();
+  }
+
+  grpc::CallbackServerContext* const context_;
+  v1::RecordEventsResponse* const response_;
+  EventIngestor* const ingestor_;
+  const absl::Time received_;
+  v1::RecordEventsRequest request_;
+  // Empty until the first message (or the end of an empty stream).
+  std::string request_id_;
+  // Events the stream carried before the current message.
+  int64_t next_index_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<RecommenderServiceImpl>> RecommenderServiceImpl::Create(
+    Store* store, prometheus::Registry& registry) {
+  AIGC_ASSIGN_OR_RETURN(std::unique_ptr<Catalogue> catalogue, Catalogue::Load(store));
+  return std::unique_ptr<RecommenderServiceImpl>(
+      new RecommenderServiceImpl(store, registry, std::move(catalogue)));
+}
+
+RecommenderServiceImpl::RecommenderServiceImpl(Store* store, prometheus::Registry& registry,
+                                               std::unique_ptr<Catalogue> catalogue)
+    : store_(store),
+      metrics_(registry),
+      catalogue_(std::move(catalogue)),
+      ingestor_(store_, catalogue_.get(), &metrics_) {
+  metrics_.SetCatalogueItems(catalogue_->size());
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::RunUnary(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const common::v1::RequestMetadata& request_metadata,
+    common::v1::ResponseMetadata* response_metadata,
+    const std::function<absl::Status(absl::Time deadline)>& work) {
+  const absl::Time received = absl::Now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::StatusOr<std::string> request_id = ResolveRequestId(request_metadata);
+  if (!request_id.ok()) {
+    reactor->Finish(status::ToGrpcStatus(request_id.status()));
+    return reactor;
+  }
+  context->AddInitialMetadata(kRequestIdHeader, *request_id);
+  absl::Status status = CheckCallAlive(*context, received);
+  if (status.ok()) status = work(DeadlineOf(*context));
+  if (status.ok()) {
+    FillResponseMetadata(*request_id, received, absl::Now(), response_metadata);
+  } else {
+    LogIfServerFault(method, *request_id, status);
+  }
+  reactor->Finish(status::ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::WriteEvents(grpc::CallbackServerContext* context,
+                                                              const v1::WriteEventsRequest* request,
+                                                              v1::WriteEventsResponse* response) {
+  return RunUnary(
+      context, "WriteEvents", request->metadata(), response->mutable_metadata(),
+      [&](absl::Time deadline) -> absl::Status {
+        AIGC_RETURN_IF_ERROR(CheckBatchSize("events", "events", request->events_size()));
+        AIGC_ASSIGN_OR_RETURN(IngestResult result,
+                              ingestor_.Ingest(request->events(), 0, absl::Now(), deadline));
+        response->set_accepted_count(result.accepted_count);
+        response->set_duplicate_count(result.duplicate_count);
+        response->set_rejected_count(result.rejected_count);
+        for (v1::BatchError& error : result.errors) *response->add_errors() = std::move(error);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerReadReactor<v1::RecordEventsRequest>* RecommenderServiceImpl::RecordEvents(
+    grpc::CallbackServerContext* context, v1::RecordEventsResponse* response) {
+  return new RecordEventsReactor(context, response, &ingestor_);
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::UpsertItems(grpc::CallbackServerContext* context,
+                                                              const v1::UpsertItemsRequest* request,
+                                                              v1::UpsertItemsResponse* response) {
+  return RunUnary(context, "UpsertItems", request->metadata(), response->mutable_metadata(),
+                  [&](absl::Time deadline) -> absl::Status {
+                    AIGC_RETURN_IF_ERROR(CheckBatchSize("items", "items", request->items_size()));
+                    AIGC_ASSIGN_OR_RETURN(
+                        UpsertSummary summary,
+                        catalogue_->Upsert(request->items(), absl::Now(), deadline));
+                    metrics_.SetCatalogueItems(catalogue_->size());
+                    response->set_created_count(summary.created_count);
+                    response->set_updated_count(summary.updated_count);
+                    response->set_rejected_count(summary.rejected_count);
+                    for (v1::BatchError& error : summary.errors)
+                      *response->add_errors() = std::move(error);
+                    return absl::OkStatus();
+                  });
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::GetItem(grpc::CallbackServerContext* context,
+                                                          const v1::GetItemRequest* request,
+                                                          v1::GetItemResponse* response) {
+  return RunUnary(context, "GetItem", request->metadata(), response->mutable_metadata(),
+                  [&](absl::Time) -> absl::Status {
+                    AIGC_RETURN_IF_ERROR(ValidateItemId("item_id", request->item_id()));
+                    AIGC_ASSIGN_OR_RETURN(std::optional<common::v1::Product> item,
+                                          store_->GetItem(request->item_id()));
+                    if (!item.has_value()) {
+                      return absl::NotFoundError(absl::StrCat(
+                          "item_id: item \"", request->item_id(), "\" is not in the catalogue"));
+                    }
+                    *response->mutable_item() = *std::move(item);
+                    return absl::OkStatus();
+                  });
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::ListItems(grpc::CallbackServerContext* context,
+                                                            const v1::ListItemsRequest* request,
+                                                            v1::ListItemsResponse* response) {
+  return RunUnary(context, "ListItems", request->metadata(), response->mutable_metadata(),
+                  [&](absl::Time) -> absl::Status {
+                    AIGC_ASSIGN_OR_RETURN(const ItemQuery query, ItemQueryFromRequest(*request));
+                    AIGC_ASSIGN_OR_RETURN(ItemPage page, store_->ListItems(query));
+                    for (common::v1::Product& item : page.items) {
+                      *response->add_items() = std::move(item);
+                    }
+                    response->mutable_page()->set_next_page_token(NextPageToken(query, page));
+                    // Counting a filtered catalogue would cost a scan; the
+                    // whole catalogue's size is known.
+                    if (query.categories.empty() && query.kinds.empty()) {
+                      response->mutable_page()->set_total_size(store_->item_count());
+                    }
+                    return absl::OkStatus();
+                  });
+}
+
+}  // namespace aigc::recommender

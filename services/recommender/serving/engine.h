@@ -1,0 +1,66 @@
+// RecommendEngine: Recommend, SimilarItems and PredictRating over the loaded
+// models, the in-memory catalogue and the users' live histories.
+#ifndef AIGC_SERVICES_RECOMMENDER_SERVING_ENGINE_H_
+#define AIGC_SERVICES_RECOMMENDER_SERVING_ENGINE_H_
+
+#include "absl/status/statusor.h"
+#include "aigc/recommender/v1/recommender.pb.h"
+#include "common/runtime/model_repository.h"
+#include "services/recommender/algorithms/model.h"
+#include "services/recommender/serving/item_directory.h"
+#include "services/recommender/serving/user_histories.h"
+
+namespace aigc::recommender {
+
+struct EngineOptions {
+  // Serves Recommend when the request leaves the algorithm unset.
+  aigc::recommender::v1::Algorithm default_algorithm = aigc::recommender::v1::ALGORITHM_HYBRID;
+  // Serves SimilarItems when the request leaves the algorithm unset.
+  aigc::recommender::v1::Algorithm default_similar_algorithm =
+      aigc::recommender::v1::ALGORITHM_ITEM_KNN;
+  // MMR trade-off when the request leaves diversity_lambda unset; 1 = none.
+  float default_diversity_lambda = 1.0f;
+  // Newest history events a ranking reads per user.
+  int max_profile_events = 200;
+  // Hybrid blend weights ("hybrid.<algorithm>").
+  Hyperparameters params;
+};
+
+// Thread-safe; every method is const. Requests' metadata (request id,
+// processing time) is the caller's to fill.
+class RecommendEngine {
+ public:
+  // None of the arguments is owned; all must outlive the engine. `models`
+  // serves "rec-<algorithm>" models loaded with LoadRecModel.
+  RecommendEngine(const aigc::runtime::ModelRepository* models, const ItemDirectory* items,
+                  const UserHistories* histories, EngineOptions options);
+
+  // INVALID_ARGUMENT naming the field for bad requests; UNAVAILABLE when the
+  // requested algorithm's model (or, for fallbacks, the popularity model) is
+  // not loaded.
+  absl::StatusOr<aigc::recommender::v1::RecommendResponse> Recommend(
+      const aigc::recommender::v1::RecommendRequest& request) const;
+
+  // Also NOT_FOUND "item_id" for an item not in the catalogue.
+  absl::StatusOr<aigc::recommender::v1::SimilarItemsResponse> SimilarItems(
+      const aigc::recommender::v1::SimilarItemsRequest& request) const;
+
+  absl::StatusOr<aigc::recommender::v1::PredictRatingResponse> PredictRating(
+      const aigc::recommender::v1::PredictRatingRequest& request) const;
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  // The loaded model of `algorithm`, or null.
+  std::shared_ptr<const aigc::runtime::LoadedModel> Loaded(
+      aigc::recommender::v1::Algorithm algorithm) const;
+
+  const aigc::runtime::ModelRepository* const models_;
+  const ItemDirectory* const items_;
+  const UserHistories* const histories_;
+  const EngineOptions options_;
+};
+
+}  // namespace aigc::recommender
+
+#endif  // AIGC_SERVICES_RECOMMENDER_SERVING_ENGINE_H_
