@@ -38,28 +38,31 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
   return context;
 }
 
-// One server binary and one RPC that it does not implement yet.
+// One server binary and one RPC with the code a fresh server answers: a
+// service not implemented yet answers UNIMPLEMENTED; the recommender, with no
+// model trained yet, UNAVAILABLE.
 struct ServiceCase {
   std::string label;
   std::string binary;
   std::string service;  // full name, as the health service knows it
   std::string method;
   std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&)> call;
+  grpc::StatusCode code = grpc::StatusCode::UNIMPLEMENTED;
+  std::string code_label = "Unimplemented";  // as grpc_server_handled_total names it
 };
 
 std::vector<ServiceCase> ServiceCases() {
   return {
-      {"recommender", AIGC_RECOMMENDER_BIN, "aigc.recommender.v1.RecommenderService",
-       "Recommend",
+      {"recommender", AIGC_RECOMMENDER_BIN, "aigc.recommender.v1.RecommenderService", "Recommend",
        [](const std::shared_ptr<grpc::Channel>& channel) {
          recommender::v1::RecommendRequest request;
          request.set_user_id("u1");
          recommender::v1::RecommendResponse response;
          return recommender::v1::RecommenderService::NewStub(channel)->Recommend(
              ContextWithDeadline().get(), request, &response);
-       }},
-      {"copywriter", AIGC_COPYWRITER_BIN, "aigc.copywriter.v1.CopywriterService",
-       "GenerateCopy",
+       },
+       grpc::StatusCode::UNAVAILABLE, "Unavailable"},
+      {"copywriter", AIGC_COPYWRITER_BIN, "aigc.copywriter.v1.CopywriterService", "GenerateCopy",
        [](const std::shared_ptr<grpc::Channel>& channel) {
          copywriter::v1::GenerateCopyRequest request;
          copywriter::v1::GenerateCopyResponse response;
@@ -94,9 +97,8 @@ struct RunningServer {
 
 RunningServer StartServer(const std::string& binary, const std::string& drain_timeout) {
   RunningServer server;
-  auto process = Subprocess::Start(
-      binary, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
-               "--drain_timeout=" + drain_timeout});
+  auto process = Subprocess::Start(binary, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
+                                            "--drain_timeout=" + drain_timeout});
   EXPECT_TRUE(process.ok()) << process.status();
   if (!process.ok()) return server;
   server.process = std::move(*process);
@@ -113,13 +115,12 @@ RunningServer StartServer(const std::string& binary, const std::string& drain_ti
 }
 
 HealthCheckResponse::ServingStatus CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                               const std::string& service,
-                                               grpc::Status* status) {
+                                               const std::string& service, grpc::Status* status) {
   HealthCheckRequest request;
   request.set_service(service);
   HealthCheckResponse response;
-  *status = grpc::health::v1::Health::NewStub(channel)->Check(ContextWithDeadline().get(),
-                                                              request, &response);
+  *status = grpc::health::v1::Health::NewStub(channel)->Check(ContextWithDeadline().get(), request,
+                                                              &response);
   return response.status();
 }
 
@@ -139,8 +140,7 @@ TEST_P(ServingBinaryTest, ServesHealthCountsTheRpcOnMetricsAndDrainsOnSigterm) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 
   const grpc::Status rpc_status = c.call(server.channel);
-  EXPECT_EQ(rpc_status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
-      << rpc_status.error_message();
+  EXPECT_EQ(rpc_status.error_code(), c.code) << rpc_status.error_message();
 
   const auto body = testing::HttpGet(server.ports.metrics_port, "/metrics");
   ASSERT_TRUE(body.ok()) << body.status();
@@ -150,11 +150,11 @@ TEST_P(ServingBinaryTest, ServesHealthCountsTheRpcOnMetricsAndDrainsOnSigterm) {
       {"grpc_service", c.service}, {"grpc_method", c.method}, {"grpc_type", "unary"}};
   EXPECT_EQ(testing::FindSample(*samples, "grpc_server_started_total", method_labels), 1);
   auto handled_labels = method_labels;
-  handled_labels["grpc_code"] = "Unimplemented";
+  handled_labels["grpc_code"] = c.code_label;
   EXPECT_EQ(testing::FindSample(*samples, "grpc_server_handled_total", handled_labels), 1);
   handled_labels["le"] = "+Inf";
-  EXPECT_EQ(
-      testing::FindSample(*samples, "grpc_server_handling_seconds_bucket", handled_labels), 1);
+  EXPECT_EQ(testing::FindSample(*samples, "grpc_server_handling_seconds_bucket", handled_labels),
+            1);
   // The two successful health checks, counted with their code.
   EXPECT_EQ(testing::FindSample(*samples, "grpc_server_handled_total",
                                 {{"grpc_service", "grpc.health.v1.Health"},
@@ -165,8 +165,7 @@ TEST_P(ServingBinaryTest, ServesHealthCountsTheRpcOnMetricsAndDrainsOnSigterm) {
   EXPECT_GT(testing::FindSample(*samples, "process_resident_memory_bytes").value_or(0), 0);
 
   server.process->Signal(SIGTERM);
-  EXPECT_EQ(server.process->WaitForExit(absl::Seconds(5)), 0)
-      << server.process->stderr_text();
+  EXPECT_EQ(server.process->WaitForExit(absl::Seconds(5)), 0) << server.process->stderr_text();
 }
 
 TEST_P(ServingBinaryTest, InFlightStreamIsCancelledAtTheDrainDeadlineThenExitsZero) {
@@ -192,8 +191,7 @@ TEST_P(ServingBinaryTest, InFlightStreamIsCancelledAtTheDrainDeadlineThenExitsZe
   while (watch->Read(&update)) {
   }
   EXPECT_FALSE(watch->Finish().ok());
-  EXPECT_EQ(server.process->WaitForExit(absl::Seconds(10)), 0)
-      << server.process->stderr_text();
+  EXPECT_EQ(server.process->WaitForExit(absl::Seconds(10)), 0) << server.process->stderr_text();
   EXPECT_GE(absl::Now() - signalled, absl::Milliseconds(900));
 }
 
@@ -219,7 +217,8 @@ TEST_P(BadFlagsTest, ExitsNonZeroWithAOneLineReason) {
     const std::vector<std::string> lines = absl::StrSplit(err, '\n', absl::SkipEmpty());
     EXPECT_EQ(lines.size(), 1u) << service.label << " printed:\n" << err;
     EXPECT_NE(err.find(GetParam().reason_contains), std::string::npos)
-        << service.label << " printed:\n" << err;
+        << service.label << " printed:\n"
+        << err;
   }
 }
 
@@ -230,7 +229,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlagCase{"PortOutOfRange", {"--port=70000"}, "--port=70000 is out of range"},
         BadFlagCase{"PortNotANumber", {"--port=abc"}, "port"},
         BadFlagCase{"NegativeMetricsPort", {"--metrics_port=-1"}, "--metrics_port=-1"},
-        BadFlagCase{"UnreadableFlagfile", {"--flagfile=/nonexistent/aigc.flags"},
+        BadFlagCase{"UnreadableFlagfile",
+                    {"--flagfile=/nonexistent/aigc.flags"},
                     "/nonexistent/aigc.flags"},
         BadFlagCase{"StrayArgument", {"serve"}, "unexpected argument 'serve'"},
         BadFlagCase{"BadLogLevel", {"--log_level=loud"}, "--log_level=loud"}),
@@ -244,8 +244,8 @@ TEST(HelpTest, EveryBinaryListsTheServingFlagsAndExitsZero) {
     const std::string help = (*process)->stdout_text();
     const std::string program = service.binary.substr(service.binary.rfind('/') + 1);
     EXPECT_EQ(help.rfind(program + ": ", 0), 0u) << "help starts: " << help.substr(0, 40);
-    for (const char* flag : {"--port", "--metrics_port", "--host", "--drain_timeout",
-                             "--flagfile", "--log_level"}) {
+    for (const char* flag :
+         {"--port", "--metrics_port", "--host", "--drain_timeout", "--flagfile", "--log_level"}) {
       EXPECT_NE(help.find(flag), std::string::npos) << service.label << " lacks " << flag;
     }
   }

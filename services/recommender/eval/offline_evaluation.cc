@@ -67,27 +67,26 @@ absl::StatusOr<RankingReport> EvaluateRanking(const ScoreFunction& score, const 
   const int max_k = *std::max_element(options.ks.begin(), options.ks.end());
   absl::Mutex mu;
   absl::Status first_error;
-  ParallelFor(
-      options.threads, static_cast<int64_t>(users.size()), [&](int64_t begin, int64_t end) {
-        std::vector<float> scores(train.items.size());
-        for (int64_t n = begin; n < end; ++n) {
-          const auto& [user, relevant] = users[n];
-          const UserProfile profile = MakeProfile(user, histories[user]);
-          score(profile, absl::MakeSpan(scores));
-          for (int32_t item : profile.items) scores[item] = -std::numeric_limits<float>::infinity();
-          std::vector<int32_t> top = TopK(scores, max_k);
-          // Unproposed items (-inf, NaN) never count as recommendations.
-          top.erase(std::remove_if(top.begin(), top.end(),
-                                   [&](int32_t item) { return !std::isfinite(scores[item]); }),
-                    top.end());
-          const absl::Status status = evaluator->Add(user, top, relevant);
-          if (!status.ok()) {
-            absl::MutexLock lock(&mu);
-            first_error.Update(status);
-            return;
-          }
-        }
-      });
+  ParallelFor(options.threads, static_cast<int64_t>(users.size()), [&](int64_t begin, int64_t end) {
+    std::vector<float> scores(train.items.size());
+    for (int64_t n = begin; n < end; ++n) {
+      const auto& [user, relevant] = users[n];
+      const UserProfile profile = MakeProfile(user, histories[user]);
+      score(profile, absl::MakeSpan(scores));
+      for (int32_t item : profile.items) scores[item] = -std::numeric_limits<float>::infinity();
+      std::vector<int32_t> top = TopK(scores, max_k);
+      // Unproposed items (-inf, NaN) never count as recommendations.
+      top.erase(std::remove_if(top.begin(), top.end(),
+                               [&](int32_t item) { return !std::isfinite(scores[item]); }),
+                top.end());
+      const absl::Status status = evaluator->Add(user, top, relevant);
+      if (!status.ok()) {
+        absl::MutexLock lock(&mu);
+        first_error.Update(status);
+        return;
+      }
+    }
+  });
   AIGC_RETURN_IF_ERROR(first_error);
   return evaluator->Report();
 }

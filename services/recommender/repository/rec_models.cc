@@ -40,8 +40,8 @@ class RecServable final : public runtime::Model {
         const int64_t item = history.int64()[b * length + l];
         if (mask.float32()[b * length + l] == 0) continue;
         if (item < 0 || item >= items) {
-          return status::InvalidField("history", absl::StrCat("item index ", item,
-                                                              " outside [0, ", items, ")"));
+          return status::InvalidField(
+              "history", absl::StrCat("item index ", item, " outside [0, ", items, ")"));
         }
         profile.items.push_back(static_cast<int32_t>(item));
         profile.weights.push_back(1.0f);
@@ -100,7 +100,8 @@ absl::StatusOr<ModelManifest> PublishRecModel(const fs::path& root, const RecMod
   std::error_code error;
   fs::create_directories(root / RepositoryModelName(model.algorithm()), error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot create ", root.string(), ": ", error.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot create ", root.string(), ": ", error.message()));
   }
   return runtime::PublishModelVersion(root, ManifestFor(model, info), [&](const fs::path& path) {
     Archive archive;
@@ -114,9 +115,9 @@ absl::StatusOr<std::unique_ptr<runtime::Model>> LoadRecModel(const fs::path& ver
                                                              runtime::Device) {
   if (manifest.format() != runtime::v1::MODEL_FORMAT_NATIVE ||
       manifest.architecture() != kRecArchiveArchitecture) {
-    return status::InvalidField(
-        "format", absl::StrCat("the recommender loads MODEL_FORMAT_NATIVE \"",
-                               kRecArchiveArchitecture, "\" only"));
+    return status::InvalidField("format",
+                                absl::StrCat("the recommender loads MODEL_FORMAT_NATIVE \"",
+                                             kRecArchiveArchitecture, "\" only"));
   }
   AIGC_RETURN_IF_ERROR(runtime::VerifyWeights(version_dir, manifest));
   AIGC_ASSIGN_OR_RETURN(const Archive archive,

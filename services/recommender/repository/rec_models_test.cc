@@ -23,9 +23,8 @@ class RecModelsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::path(::testing::TempDir()) /
-            ("rec_models_" + std::string(::testing::UnitTest::GetInstance()
-                                             ->current_test_info()
-                                             ->name()));
+            ("rec_models_" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_);
   }
@@ -47,8 +46,8 @@ class RecModelsTest : public ::testing::Test {
 TEST_F(RecModelsTest, APublishedModelServesThroughTheRepository) {
   auto model = Train(v1::ALGORITHM_ITEM_KNN, FourUsers());
   ASSERT_TRUE(model.ok()) << model.status();
-  auto manifest = PublishRecModel(root_, **model,
-                                  {.created_by = "test", .metrics = {{"ndcg@10", 0.25}}});
+  auto manifest =
+      PublishRecModel(root_, **model, {.created_by = "test", .metrics = {{"ndcg@10", 0.25}}});
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ(manifest->name(), "rec-item-knn");
   EXPECT_EQ(manifest->version(), 1);
@@ -61,7 +60,8 @@ TEST_F(RecModelsTest, APublishedModelServesThroughTheRepository) {
   const RecModel* served = AsRecModel(*loaded);
   ASSERT_NE(served, nullptr);
   EXPECT_EQ(served->algorithm(), v1::ALGORITHM_ITEM_KNN);
-  EXPECT_EQ(ScoresOf(*served, ProfileOf(*served, {"a"})), ScoresOf(**model, ProfileOf(**model, {"a"})));
+  EXPECT_EQ(ScoresOf(*served, ProfileOf(*served, {"a"})),
+            ScoresOf(**model, ProfileOf(**model, {"a"})));
   EXPECT_EQ(ManifestMetrics(loaded->manifest).at("ndcg@10"), 0.25);
 }
 

@@ -9,28 +9,25 @@
 
 namespace aigc::recommender {
 
-absl::StatusOr<std::unique_ptr<Catalogue>> Catalogue::Load(Store* store) {
-  absl::flat_hash_set<std::string> ids;
-  ids.reserve(static_cast<size_t>(store->item_count()));
-  AIGC_RETURN_IF_ERROR(store->ForEachItem([&ids](const common::v1::Product& item) {
-    ids.insert(item.id());
+absl::StatusOr<std::unique_ptr<Catalogue>> Catalogue::Load(Store* store, ItemDirectory* items) {
+  std::vector<common::v1::Product> batch;
+  AIGC_RETURN_IF_ERROR(store->ForEachItem([&](const common::v1::Product& item) {
+    batch.push_back(item);
+    if (batch.size() == 1024) {
+      items->Put(batch);
+      batch.clear();
+    }
     return true;
   }));
-  return std::unique_ptr<Catalogue>(new Catalogue(store, std::move(ids)));
+  items->Put(batch);
+  return std::unique_ptr<Catalogue>(new Catalogue(store, items));
 }
-
-Catalogue::Catalogue(Store* store, absl::flat_hash_set<std::string> ids)
-    : store_(store), ids_(std::move(ids)) {}
 
 bool Catalogue::Contains(absl::string_view item_id) const {
-  absl::ReaderMutexLock lock(&mu_);
-  return ids_.contains(item_id);
+  return items_->Find(item_id) != nullptr;
 }
 
-int64_t Catalogue::size() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return static_cast<int64_t>(ids_.size());
-}
+int64_t Catalogue::size() const { return items_->size(); }
 
 absl::StatusOr<UpsertSummary> Catalogue::Upsert(
     const google::protobuf::RepeatedPtrField<common::v1::Product>& items, absl::Time now,
@@ -53,8 +50,7 @@ absl::StatusOr<UpsertSummary> Catalogue::Upsert(
   AIGC_ASSIGN_OR_RETURN(UpsertResult result, store_->UpsertItems(std::move(valid), now));
   summary.created_count = result.created_count;
   summary.updated_count = result.updated_count;
-  absl::MutexLock lock(&mu_);
-  for (const common::v1::Product& item : result.written) ids_.insert(item.id());
+  items_->Put(result.written);
   return summary;
 }
 

@@ -1,6 +1,7 @@
 // The catalogue as the service uses it: the Store's items plus an in-memory
-// set of their ids, so that event ingestion checks that an item exists without
-// a RocksDB read per event.
+// directory of them (serving/item_directory.h), so that event ingestion
+// checks that an item exists without a RocksDB read per event, and ranking
+// filters without one per candidate.
 #ifndef AIGC_SERVICES_RECOMMENDER_SERVICE_CATALOGUE_H_
 #define AIGC_SERVICES_RECOMMENDER_SERVICE_CATALOGUE_H_
 
@@ -9,15 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "aigc/common/v1/common.pb.h"
 #include "aigc/recommender/v1/recommender.pb.h"
 #include "google/protobuf/repeated_field.h"
+#include "services/recommender/serving/item_directory.h"
 #include "services/recommender/store/store.h"
 
 namespace aigc::recommender {
@@ -32,16 +31,15 @@ struct UpsertSummary {
   std::vector<v1::BatchError> errors;
 };
 
-// Thread-safe. The id set is guarded by an absl::Mutex that readers (Contains,
-// size: every ingested event) take in shared mode, so they do not serialise
-// on each other; only Upsert takes it exclusively, briefly, to add new ids
-// after its write.
+// Thread-safe. The items live in an ItemDirectory (serving/item_directory.h),
+// which serving reads too; lookups take its lock in shared mode, so every
+// ingested event's check does not serialise on the others.
 class Catalogue {
  public:
-  // Reads every item id of `store` (Store::ForEachItem). `store` is not owned
-  // and must outlive the catalogue. Fails with the store's DATA_LOSS or
-  // UNAVAILABLE.
-  static absl::StatusOr<std::unique_ptr<Catalogue>> Load(Store* store);
+  // Reads every item of `store` (Store::ForEachItem) into `items`. Neither is
+  // owned; both must outlive the catalogue. Fails with the store's DATA_LOSS
+  // or UNAVAILABLE.
+  static absl::StatusOr<std::unique_ptr<Catalogue>> Load(Store* store, ItemDirectory* items);
 
   Catalogue(const Catalogue&) = delete;
   Catalogue& operator=(const Catalogue&) = delete;
@@ -56,7 +54,7 @@ class Catalogue {
   // UpsertItems' per-item work: validates every item (ValidateProduct, field
   // paths "items[i]..." with i the index in `items`), writes the valid ones
   // in one Store::UpsertItems call at time `now` (whole-record replace by id;
-  // of repeated ids the last wins) and then adds their ids to the set. An
+  // of repeated ids the last wins) and then puts them in the directory. An
   // invalid item is reported in `errors` and not stored; the others still
   // are. The batch size (1..1000) is the caller's to check. Fails, storing
   // nothing, with DEADLINE_EXCEEDED when `deadline` has passed once the items
@@ -66,11 +64,10 @@ class Catalogue {
       absl::Time deadline);
 
  private:
-  Catalogue(Store* store, absl::flat_hash_set<std::string> ids);
+  Catalogue(Store* store, ItemDirectory* items) : store_(store), items_(items) {}
 
   Store* const store_;
-  mutable absl::Mutex mu_;
-  absl::flat_hash_set<std::string> ids_ ABSL_GUARDED_BY(mu_);
+  ItemDirectory* const items_;
 };
 
 }  // namespace aigc::recommender

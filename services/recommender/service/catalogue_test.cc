@@ -20,10 +20,12 @@ Items MakeItems(std::vector<common::v1::Product> items) {
 
 TEST(CatalogueTest, LoadFindsTheItemsAlreadyStored) {
   TempStore temp;
+  ItemDirectory items;
   ASSERT_NE(temp.store(), nullptr);
   ASSERT_TRUE(temp.store()->UpsertItems({TestItem("m1"), TestItem("m2")}, absl::Now()).ok());
 
-  const absl::StatusOr<std::unique_ptr<Catalogue>> catalogue = Catalogue::Load(temp.store());
+  const absl::StatusOr<std::unique_ptr<Catalogue>> catalogue =
+      Catalogue::Load(temp.store(), &items);
   ASSERT_TRUE(catalogue.ok()) << catalogue.status();
   EXPECT_EQ((*catalogue)->size(), 2);
   EXPECT_TRUE((*catalogue)->Contains("m1"));
@@ -33,9 +35,10 @@ TEST(CatalogueTest, LoadFindsTheItemsAlreadyStored) {
 
 TEST(CatalogueTest, UpsertStoresValidItemsReportsInvalidOnesAndLearnsNewIds) {
   TempStore temp;
+  ItemDirectory items;
   ASSERT_NE(temp.store(), nullptr);
   ASSERT_TRUE(temp.store()->UpsertItems({TestItem("old")}, absl::Now()).ok());
-  auto catalogue = Catalogue::Load(temp.store());
+  auto catalogue = Catalogue::Load(temp.store(), &items);
   ASSERT_TRUE(catalogue.ok()) << catalogue.status();
 
   common::v1::Product untitled = TestItem("bad");
@@ -68,8 +71,9 @@ TEST(CatalogueTest, UpsertStoresValidItemsReportsInvalidOnesAndLearnsNewIds) {
 
 TEST(CatalogueTest, AllInvalidBatchWritesNothingAndIsStillAnAnswer) {
   TempStore temp;
+  ItemDirectory items;
   ASSERT_NE(temp.store(), nullptr);
-  auto catalogue = Catalogue::Load(temp.store());
+  auto catalogue = Catalogue::Load(temp.store(), &items);
   ASSERT_TRUE(catalogue.ok()) << catalogue.status();
   const absl::StatusOr<UpsertSummary> summary =
       (*catalogue)
@@ -86,8 +90,9 @@ TEST(CatalogueTest, AllInvalidBatchWritesNothingAndIsStillAnAnswer) {
 
 TEST(CatalogueTest, ExpiredDeadlineStoresNothing) {
   TempStore temp;
+  ItemDirectory items;
   ASSERT_NE(temp.store(), nullptr);
-  auto catalogue = Catalogue::Load(temp.store());
+  auto catalogue = Catalogue::Load(temp.store(), &items);
   ASSERT_TRUE(catalogue.ok()) << catalogue.status();
   const absl::StatusOr<UpsertSummary> summary =
       (*catalogue)

@@ -8,8 +8,9 @@
 
 namespace aigc::recommender {
 
-EventIngestor::EventIngestor(Store* store, const Catalogue* catalogue, ServiceMetrics* metrics)
-    : store_(store), catalogue_(catalogue), metrics_(metrics) {}
+EventIngestor::EventIngestor(Store* store, const Catalogue* catalogue, UserHistories* histories,
+                             ServiceMetrics* metrics)
+    : store_(store), catalogue_(catalogue), histories_(histories), metrics_(metrics) {}
 
 absl::StatusOr<IngestResult> EventIngestor::Ingest(
     const google::protobuf::RepeatedPtrField<v1::Event>& events, int64_t first_index,
@@ -41,10 +42,13 @@ absl::StatusOr<IngestResult> EventIngestor::Ingest(
     AIGC_ASSIGN_OR_RETURN(const AppendResult appended, store_->AppendEvents(valid));
     result.accepted_count = appended.stored_count;
     result.duplicate_count = appended.duplicate_count;
+    std::vector<v1::Event> stored;
     for (size_t i = 0; i < valid.size(); ++i) {
       tally.Add(valid[i].type(),
                 appended.outcomes[i].stored ? EventOutcome::kAccepted : EventOutcome::kDuplicate);
+      if (appended.outcomes[i].stored) stored.push_back(std::move(valid[i]));
     }
+    histories_->Append(stored);
   }
   metrics_->AddEvents(tally);
   return result;

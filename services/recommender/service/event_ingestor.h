@@ -13,6 +13,7 @@
 #include "google/protobuf/repeated_field.h"
 #include "services/recommender/service/catalogue.h"
 #include "services/recommender/service/service_metrics.h"
+#include "services/recommender/serving/user_histories.h"
 #include "services/recommender/store/store.h"
 
 namespace aigc::recommender {
@@ -37,7 +38,8 @@ struct IngestResult {
 class EventIngestor {
  public:
   // None of the arguments is owned; all must outlive the ingestor.
-  EventIngestor(Store* store, const Catalogue* catalogue, ServiceMetrics* metrics);
+  EventIngestor(Store* store, const Catalogue* catalogue, UserHistories* histories,
+                ServiceMetrics* metrics);
 
   EventIngestor(const EventIngestor&) = delete;
   EventIngestor& operator=(const EventIngestor&) = delete;
@@ -50,7 +52,8 @@ class EventIngestor {
   // survivors are normalised (NormalizeEvent: unset event_time = `now`,
   // ratings rounded to half stars, quantity 0 = 1 for carts and purchases)
   // and appended in one Store::AppendEvents call, which decides duplicates by
-  // event_id. On success adds the batch to aigc_recommender_events_total.
+  // event_id; the newly stored ones join their users' histories at once, so
+  // the next recommendation sees them. On success adds the batch to aigc_recommender_events_total.
   // The batch size bound (1000) is the caller's to check. Fails, storing
   // nothing and counting nothing, with DEADLINE_EXCEEDED when `deadline` has
   // passed once the batch is validated, or with the store's error
@@ -61,6 +64,7 @@ class EventIngestor {
  private:
   Store* const store_;
   const Catalogue* const catalogue_;
+  UserHistories* const histories_;
   ServiceMetrics* const metrics_;
 };
 

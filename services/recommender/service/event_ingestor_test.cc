@@ -54,13 +54,16 @@ class EventIngestorTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(temp_.store(), nullptr);
     ASSERT_TRUE(temp_.store()->UpsertItems({TestItem("m1"), TestItem("m2")}, kNow).ok());
-    auto catalogue = Catalogue::Load(temp_.store());
+    auto catalogue = Catalogue::Load(temp_.store(), &items_);
     ASSERT_TRUE(catalogue.ok()) << catalogue.status();
     catalogue_ = *std::move(catalogue);
-    ingestor_ = std::make_unique<EventIngestor>(temp_.store(), catalogue_.get(), &metrics_);
+    ingestor_ =
+        std::make_unique<EventIngestor>(temp_.store(), catalogue_.get(), &histories_, &metrics_);
   }
 
   TempStore temp_;
+  ItemDirectory items_;
+  UserHistories histories_{100};
   prometheus::Registry registry_;
   ServiceMetrics metrics_{registry_};
   std::unique_ptr<Catalogue> catalogue_;
@@ -112,6 +115,18 @@ TEST_F(EventIngestorTest, StoresValidEventsAndReportsTheOthersByIndexFieldAndCod
   EXPECT_EQ(EventsCounter(registry_, "rating", "accepted"), 1);
   EXPECT_EQ(EventsCounter(registry_, "rating", "rejected"), 1);
   EXPECT_EQ(EventsCounter(registry_, "click", "accepted"), 0);
+}
+
+TEST_F(EventIngestorTest, StoredEventsJoinTheUsersHistoriesAtOnce) {
+  Events events;
+  *events.Add() = TestEvent("e0", "u1", "m1");
+  *events.Add() = TestEvent("e1", "u1", "m404");  // rejected: never in the history
+  *events.Add() = TestEvent("e0", "u1", "m2");    // duplicate: not again
+  ASSERT_TRUE(ingestor_->Ingest(events, 0, kNow, absl::InfiniteFuture()).ok());
+  const std::vector<HistoryEntry> history = histories_.Get("u1");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].item_id, "m1");
+  EXPECT_EQ(history[0].time, 1'700'000'000);
 }
 
 TEST_F(EventIngestorTest, EventIdStoredByAnEarlierCallIsADuplicate) {

@@ -124,18 +124,21 @@ class RecommenderServiceImpl::RecordEventsReactor
 };
 
 absl::StatusOr<std::unique_ptr<RecommenderServiceImpl>> RecommenderServiceImpl::Create(
-    Store* store, prometheus::Registry& registry) {
-  AIGC_ASSIGN_OR_RETURN(std::unique_ptr<Catalogue> catalogue, Catalogue::Load(store));
+    const ServiceState& state, prometheus::Registry& registry) {
+  AIGC_ASSIGN_OR_RETURN(std::unique_ptr<Catalogue> catalogue,
+                        Catalogue::Load(state.store, state.items));
   return std::unique_ptr<RecommenderServiceImpl>(
-      new RecommenderServiceImpl(store, registry, std::move(catalogue)));
+      new RecommenderServiceImpl(state, registry, std::move(catalogue)));
 }
 
-RecommenderServiceImpl::RecommenderServiceImpl(Store* store, prometheus::Registry& registry,
+RecommenderServiceImpl::RecommenderServiceImpl(const ServiceState& state,
+                                               prometheus::Registry& registry,
                                                std::unique_ptr<Catalogue> catalogue)
-    : store_(store),
+    : store_(state.store),
+      engine_(state.engine),
       metrics_(registry),
       catalogue_(std::move(catalogue)),
-      ingestor_(store_, catalogue_.get(), &metrics_) {
+      ingestor_(store_, catalogue_.get(), state.histories, &metrics_) {
   metrics_.SetCatalogueItems(catalogue_->size());
 }
 
@@ -219,6 +222,39 @@ grpc::ServerUnaryReactor* RecommenderServiceImpl::GetItem(grpc::CallbackServerCo
                     *response->mutable_item() = *std::move(item);
                     return absl::OkStatus();
                   });
+}
+
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* RecommenderServiceImpl::RunEngine(
+    grpc::CallbackServerContext* context, absl::string_view method, const Request* request,
+    Response* response, absl::StatusOr<Response> (RecommendEngine::*serve)(const Request&) const) {
+  return RunUnary(context, method, request->metadata(), response->mutable_metadata(),
+                  [&](absl::Time) -> absl::Status {
+                    AIGC_ASSIGN_OR_RETURN(Response answer, (engine_->*serve)(*request));
+                    // RunUnary fills (and holds a pointer into) the response's
+                    // metadata: merge the answer around it.
+                    answer.clear_metadata();
+                    response->MergeFrom(answer);
+                    return absl::OkStatus();
+                  });
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::Recommend(grpc::CallbackServerContext* context,
+                                                            const v1::RecommendRequest* request,
+                                                            v1::RecommendResponse* response) {
+  return RunEngine(context, "Recommend", request, response, &RecommendEngine::Recommend);
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::SimilarItems(
+    grpc::CallbackServerContext* context, const v1::SimilarItemsRequest* request,
+    v1::SimilarItemsResponse* response) {
+  return RunEngine(context, "SimilarItems", request, response, &RecommendEngine::SimilarItems);
+}
+
+grpc::ServerUnaryReactor* RecommenderServiceImpl::PredictRating(
+    grpc::CallbackServerContext* context, const v1::PredictRatingRequest* request,
+    v1::PredictRatingResponse* response) {
+  return RunEngine(context, "PredictRating", request, response, &RecommendEngine::PredictRating);
 }
 
 grpc::ServerUnaryReactor* RecommenderServiceImpl::ListItems(grpc::CallbackServerContext* context,

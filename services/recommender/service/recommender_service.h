@@ -1,13 +1,13 @@
 // aigc.recommender.v1.RecommenderService on gRPC's callback API, over the
 // recommender's Store.
 //
-// Implemented: event ingestion (WriteEvents, RecordEvents) and the catalogue
-// (UpsertItems, GetItem, ListItems), with the semantics recommender.proto
-// documents: per-entry partial success reported as BatchError, batch-level
-// INVALID_ARGUMENT, page tokens (list_items.h). Recommend, SimilarItems and
-// PredictRating are not overridden yet and answer UNIMPLEMENTED; add them as
-// further overrides that reuse the pieces below (RunUnary for the metadata,
-// deadline and status plumbing).
+// Every RPC of the service, with the semantics recommender.proto documents:
+// event ingestion (WriteEvents, RecordEvents) and the catalogue (UpsertItems,
+// GetItem, ListItems) with per-entry partial success reported as BatchError,
+// batch-level INVALID_ARGUMENT and page tokens (list_items.h); Recommend,
+// SimilarItems and PredictRating through the RecommendEngine
+// (serving/engine.h), which reads the same catalogue and user histories the
+// ingestion RPCs update, so an acknowledged event counts at once.
 //
 // Every RPC: RequestMetadata is validated first (request_context.h); the
 // request id in effect is echoed in ResponseMetadata.request_id and the
@@ -35,6 +35,7 @@
 #include "services/recommender/service/catalogue.h"
 #include "services/recommender/service/event_ingestor.h"
 #include "services/recommender/service/service_metrics.h"
+#include "services/recommender/serving/engine.h"
 #include "services/recommender/store/store.h"
 
 namespace aigc::recommender {
@@ -45,16 +46,27 @@ inline constexpr int kMaxBatchSize = 1000;
 // Most BatchErrors one RecordEvents response lists (errors_truncated beyond).
 inline constexpr int kMaxStreamErrors = 100;
 
+// What the RPCs share; built by the binary's main (or a test), not owned.
+struct ServiceState {
+  Store* store = nullptr;
+  ItemDirectory* items = nullptr;
+  UserHistories* histories = nullptr;
+  // Ranks over state.items and state.histories.
+  const RecommendEngine* engine = nullptr;
+};
+
 // Thread-safe: handlers run concurrently on gRPC's callback threads; the
-// state they share (Store, Catalogue, metrics) is thread-safe.
+// state they share (Store, ItemDirectory, UserHistories, engine, metrics) is
+// thread-safe.
 class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
  public:
-  // Builds the service over `store` (not owned; must outlive the service),
-  // loading the catalogue's item ids from it and registering the service's
-  // metrics in `registry` (must outlive the service). Fails with the store's
-  // DATA_LOSS or UNAVAILABLE when the items cannot be read.
+  // Builds the service over `state` (nothing owned; all must outlive the
+  // service), loading the store's items into state.items and registering the
+  // service's metrics in `registry` (must outlive the service). The user
+  // histories are the caller's to load. Fails with the store's DATA_LOSS or
+  // UNAVAILABLE when the items cannot be read.
   static absl::StatusOr<std::unique_ptr<RecommenderServiceImpl>> Create(
-      Store* store, prometheus::Registry& registry);
+      const ServiceState& state, prometheus::Registry& registry);
 
   RecommenderServiceImpl(const RecommenderServiceImpl&) = delete;
   RecommenderServiceImpl& operator=(const RecommenderServiceImpl&) = delete;
@@ -91,6 +103,21 @@ class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
                                     const v1::GetItemRequest* request,
                                     v1::GetItemResponse* response) override;
 
+  // Ranked items for a user (RecommendEngine::Recommend).
+  grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
+                                      const v1::RecommendRequest* request,
+                                      v1::RecommendResponse* response) override;
+
+  // Items similar to a catalogue item (RecommendEngine::SimilarItems).
+  grpc::ServerUnaryReactor* SimilarItems(grpc::CallbackServerContext* context,
+                                         const v1::SimilarItemsRequest* request,
+                                         v1::SimilarItemsResponse* response) override;
+
+  // Predicted ratings (RecommendEngine::PredictRating).
+  grpc::ServerUnaryReactor* PredictRating(grpc::CallbackServerContext* context,
+                                          const v1::PredictRatingRequest* request,
+                                          v1::PredictRatingResponse* response) override;
+
   // One page of the catalogue in id order (see list_items.h for the
   // INVALID_ARGUMENT cases). total_size is set for unfiltered listings only.
   grpc::ServerUnaryReactor* ListItems(grpc::CallbackServerContext* context,
@@ -100,7 +127,7 @@ class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
  private:
   class RecordEventsReactor;
 
-  RecommenderServiceImpl(Store* store, prometheus::Registry& registry,
+  RecommenderServiceImpl(const ServiceState& state, prometheus::Registry& registry,
                          std::unique_ptr<Catalogue> catalogue);
 
   // Answers a unary call: resolves the request id (failing the call on bad
@@ -111,7 +138,15 @@ class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
                                      common::v1::ResponseMetadata* response_metadata,
                                      const std::function<absl::Status(absl::Time deadline)>& work);
 
+  // RunUnary around one of the engine's methods, whose answer becomes the
+  // response (metadata aside).
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* RunEngine(
+      grpc::CallbackServerContext* context, absl::string_view method, const Request* request,
+      Response* response, absl::StatusOr<Response> (RecommendEngine::*serve)(const Request&) const);
+
   Store* const store_;
+  const RecommendEngine* const engine_;
   ServiceMetrics metrics_;
   const std::unique_ptr<Catalogue> catalogue_;
   EventIngestor ingestor_;

@@ -2,6 +2,7 @@
 // over a Store in a temp directory, called through the generated stub.
 #include "services/recommender/service/recommender_service.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,8 +14,10 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
+#include "services/recommender/repository/rec_models.h"
 #include "services/recommender/service/internal/temp_store.h"
 #include "services/recommender/service/request_context.h"
+#include "services/recommender/training/trainer.h"
 
 namespace aigc::recommender {
 namespace {
@@ -56,7 +59,19 @@ class RecommenderServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(temp_.store(), nullptr);
-    auto service = RecommenderServiceImpl::Create(temp_.store(), registry_);
+    runtime::ModelRepositoryOptions options;
+    options.root = temp_.dir() / "models";
+    std::filesystem::create_directories(options.root);
+    auto models = runtime::ModelRepository::Create(options, &inference_metrics_, LoadRecModel);
+    ASSERT_TRUE(models.ok()) << models.status();
+    models_ = *std::move(models);
+    engine_ =
+        std::make_unique<RecommendEngine>(models_.get(), &items_, &histories_, EngineOptions{});
+    auto service = RecommenderServiceImpl::Create({.store = temp_.store(),
+                                                   .items = &items_,
+                                                   .histories = &histories_,
+                                                   .engine = engine_.get()},
+                                                  registry_);
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     grpc::ServerBuilder builder;
@@ -80,6 +95,19 @@ class RecommenderServiceTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(context);
     return stub_->UpsertItems(&context, request, response);
+  }
+
+  // Writes the events and fails the test unless all of them were accepted.
+  void WriteOrFail(const std::vector<v1::Event>& events) {
+    v1::WriteEventsRequest request;
+    for (const v1::Event& event : events) *request.add_events() = event;
+    v1::WriteEventsResponse response;
+    grpc::ClientContext context;
+    SetDeadline(context);
+    const grpc::Status status = stub_->WriteEvents(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.accepted_count(), static_cast<int64_t>(events.size()))
+        << response.DebugString();
   }
 
   // Upserts the items and fails the test unless all of them were stored.
@@ -129,6 +157,11 @@ class RecommenderServiceTest : public ::testing::Test {
 
   TempStore temp_;
   prometheus::Registry registry_;
+  runtime::InferenceMetrics inference_metrics_{registry_};
+  ItemDirectory items_;
+  UserHistories histories_{100};
+  std::unique_ptr<runtime::ModelRepository> models_;
+  std::unique_ptr<RecommendEngine> engine_;
   std::unique_ptr<RecommenderServiceImpl> service_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
@@ -428,14 +461,57 @@ TEST_F(RecommenderServiceTest, InvalidRequestIdFailsTheCallBeforeAnyWork) {
   EXPECT_EQ(temp_.store()->event_count(), 0u);
 }
 
-TEST_F(RecommenderServiceTest, RecommendIsNotImplementedYet) {
+TEST_F(RecommenderServiceTest, RecommendIsUnavailableUntilAModelIsLoaded) {
   v1::RecommendRequest request;
   request.set_user_id("u1");
   v1::RecommendResponse response;
   grpc::ClientContext context;
   SetDeadline(context);
-  EXPECT_EQ(stub_->Recommend(&context, request, &response).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  const grpc::Status status = stub_->Recommend(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("aigc-rec-train"));
+}
+
+TEST_F(RecommenderServiceTest, AnAcknowledgedEventChangesTheNextRecommendation) {
+  UpsertOrFail({TestItem("d1"), TestItem("d2"), TestItem("d3"), TestItem("s1", CATEGORY_SNEAKER),
+                TestItem("s2", CATEGORY_SNEAKER)});
+  // Two taste groups: dresses and sneakers.
+  WriteOrFail({TestEvent("a", "u1", "d1"), TestEvent("b", "u1", "d2"), TestEvent("c", "u2", "d2"),
+               TestEvent("d", "u2", "d3"), TestEvent("e", "u3", "s1"), TestEvent("f", "u3", "s2"),
+               TestEvent("g", "u4", "d1")});
+  auto set = TrainingSetFromStore(*temp_.store());
+  ASSERT_TRUE(set.ok()) << set.status();
+  for (v1::Algorithm algorithm : {v1::ALGORITHM_POPULARITY, v1::ALGORITHM_ITEM_KNN}) {
+    auto model = TrainModel(algorithm, *set, Hyperparameters(), TrainContext{});
+    ASSERT_TRUE(model.ok()) << model.status();
+    ASSERT_TRUE(PublishRecModel(models_->options().root, **model, {}).ok());
+    ASSERT_TRUE(models_->AddModel(RepositoryModelName(algorithm)).ok());
+  }
+  const auto recommend = [&](v1::RecommendResponse* response) {
+    v1::RecommendRequest request;
+    request.set_user_id("newcomer");
+    request.set_count(1);
+    request.set_algorithm(v1::ALGORITHM_ITEM_KNN);
+    request.mutable_metadata()->set_request_id("req-1");
+    grpc::ClientContext context;
+    SetDeadline(context);
+    return stub_->Recommend(&context, request, response);
+  };
+  v1::RecommendResponse cold;
+  ASSERT_TRUE(recommend(&cold).ok());
+  EXPECT_EQ(cold.fallback_reason(), v1::FALLBACK_REASON_COLD_START_USER);
+  EXPECT_EQ(cold.metadata().request_id(), "req-1");
+
+  WriteOrFail({TestEvent("h", "newcomer", "s1")});
+  v1::RecommendResponse warm;
+  const grpc::Status status = recommend(&warm);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(warm.items_size(), 1);
+  EXPECT_EQ(warm.items(0).item_id(), "s2");
+  EXPECT_THAT(warm.items(0).reason_item_ids(), ElementsAre("s1"));
+  EXPECT_EQ(warm.algorithm(), v1::ALGORITHM_ITEM_KNN);
+  EXPECT_EQ(warm.metadata().request_id(), "req-1");
+  EXPECT_TRUE(warm.metadata().has_processing_time());
 }
 
 }  // namespace

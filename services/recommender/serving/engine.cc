@@ -173,8 +173,8 @@ absl::Status ValidateAlgorithmValue(int value, absl::string_view field) {
 
 absl::Status ValidateContext(const google::protobuf::RepeatedPtrField<std::string>& ids) {
   if (ids.size() > kMaxContextItems) {
-    return status::InvalidField("context_item_ids",
-                                absl::StrCat("at most ", kMaxContextItems, " ids, got ", ids.size()));
+    return status::InvalidField(
+        "context_item_ids", absl::StrCat("at most ", kMaxContextItems, " ids, got ", ids.size()));
   }
   for (int i = 0; i < ids.size(); ++i) {
     AIGC_RETURN_IF_ERROR(ValidateItemId(absl::StrCat("context_item_ids[", i, "]"), ids[i]));
@@ -184,9 +184,8 @@ absl::Status ValidateContext(const google::protobuf::RepeatedPtrField<std::strin
 
 }  // namespace
 
-RecommendEngine::RecommendEngine(const runtime::ModelRepository* models,
-                                 const ItemDirectory* items, const UserHistories* histories,
-                                 EngineOptions options)
+RecommendEngine::RecommendEngine(const runtime::ModelRepository* models, const ItemDirectory* items,
+                                 const UserHistories* histories, EngineOptions options)
     : models_(models), items_(items), histories_(histories), options_(std::move(options)) {}
 
 std::shared_ptr<const runtime::LoadedModel> RecommendEngine::Loaded(v1::Algorithm algorithm) const {
@@ -205,8 +204,8 @@ void FillItem(const Candidate& candidate, int rank, const Explanation& explanati
   item.set_item_id(product.id());
   item.set_rank(rank);
   item.set_score(candidate.score);
-  ReasonFacts facts{.type = explanation.type, .category = product.category(),
-                    .token = explanation.token};
+  ReasonFacts facts{
+      .type = explanation.type, .category = product.category(), .token = explanation.token};
   for (int32_t cited : explanation.items) {
     const std::string& id = model.items().Id(cited);
     if (id == product.id()) continue;
@@ -247,8 +246,7 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   }
   absl::flat_hash_set<std::string> excluded(request.filter().exclude_item_ids().begin(),
                                             request.filter().exclude_item_ids().end());
-  const bool exclude_seen =
-      !request.filter().has_exclude_seen() || request.filter().exclude_seen();
+  const bool exclude_seen = !request.filter().has_exclude_seen() || request.filter().exclude_seen();
   if (exclude_seen) {
     for (const HistoryEntry& entry : history) excluded.insert(entry.item_id);
   }
@@ -256,8 +254,10 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   const int64_t now = history.empty() ? 0 : history.back().time;
   for (const std::string& id : request.context_item_ids()) {
     if (items_->Find(id) == nullptr || !context_ids.insert(id).second) continue;
-    history.push_back({.item_id = id, .type = v1::EVENT_TYPE_VIEW,
-                       .rating = std::numeric_limits<float>::quiet_NaN(), .time = now});
+    history.push_back({.item_id = id,
+                       .type = v1::EVENT_TYPE_VIEW,
+                       .rating = std::numeric_limits<float>::quiet_NaN(),
+                       .time = now});
     excluded.insert(id);
   }
 
@@ -280,8 +280,8 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   }
   if (scorer.empty()) {
     if (explicit_algorithm && algorithm == request.algorithm()) {
-      return absl::UnavailableError(absl::StrCat("algorithm: model for ",
-                                                 v1::Algorithm_Name(algorithm), " not loaded"));
+      return absl::UnavailableError(
+          absl::StrCat("algorithm: model for ", v1::Algorithm_Name(algorithm), " not loaded"));
     }
     if (response.fallback_reason() == v1::FALLBACK_REASON_UNSPECIFIED) {
       response.set_fallback_reason(v1::FALLBACK_REASON_MODEL_NOT_LOADED);
@@ -315,8 +315,8 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
       Diversify(BestCandidates(scores, pool_size, accept(model)), count, lambda);
   for (const Candidate& candidate : picked) {
     const int rank = response.items_size() + 1;
-    FillItem(candidate, rank, model.Explain(profile, candidate.index), model, *items_,
-             context_ids, language, request.include_item_details(), *response.add_items());
+    FillItem(candidate, rank, model.Explain(profile, candidate.index), model, *items_, context_ids,
+             language, request.include_item_details(), *response.add_items());
     chosen.insert(candidate.info->product.id());
   }
 
@@ -326,8 +326,8 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
       const RecModel& popularity = *AsRecModel(*popular);
       std::vector<float> popular_scores(popularity.items().size());
       popularity.Score(UserProfile{}, absl::MakeSpan(popular_scores));
-      const auto filler = BestCandidates(popular_scores, count - response.items_size(),
-                                         accept(popularity));
+      const auto filler =
+          BestCandidates(popular_scores, count - response.items_size(), accept(popularity));
       for (const Candidate& candidate : filler) {
         const int rank = response.items_size() + 1;
         FillItem(candidate, rank, popularity.Explain({}, candidate.index), popularity, *items_,
@@ -360,16 +360,15 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
   }
   const auto query = items_->Find(request.item_id());
   if (query == nullptr) {
-    return absl::NotFoundError(absl::StrCat("item_id: \"", request.item_id(),
-                                            "\" is not in the catalogue"));
+    return absl::NotFoundError(
+        absl::StrCat("item_id: \"", request.item_id(), "\" is not in the catalogue"));
   }
   const ReasonLanguage language = LanguageOfLocale(request.metadata().locale());
 
   absl::flat_hash_set<std::string> excluded(request.filter().exclude_item_ids().begin(),
                                             request.filter().exclude_item_ids().end());
   excluded.insert(request.item_id());
-  const bool exclude_seen =
-      !request.filter().has_exclude_seen() || request.filter().exclude_seen();
+  const bool exclude_seen = !request.filter().has_exclude_seen() || request.filter().exclude_seen();
   if (exclude_seen && !request.user_id().empty()) {
     for (const HistoryEntry& entry : histories_->Get(request.user_id())) {
       excluded.insert(entry.item_id);
@@ -389,8 +388,8 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
   }
   auto loaded = Loaded(algorithm);
   if (loaded == nullptr && explicit_algorithm) {
-    return absl::UnavailableError(absl::StrCat("algorithm: model for ",
-                                               v1::Algorithm_Name(algorithm), " not loaded"));
+    return absl::UnavailableError(
+        absl::StrCat("algorithm: model for ", v1::Algorithm_Name(algorithm), " not loaded"));
   }
   // An item the model never saw: content neighbours, else popular items of
   // its category.
@@ -442,10 +441,10 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
     item.set_rank(response.items_size());
     item.set_score(candidate.score);
     const bool popular = algorithm == v1::ALGORITHM_POPULARITY;
-    ReasonFacts facts{.type = popular ? v1::REASON_TYPE_POPULAR_IN_CATEGORY
-                                      : v1::REASON_TYPE_SIMILAR_TO_ITEM,
-                      .cited_title = query->product.title(),
-                      .category = candidate.info->product.category()};
+    ReasonFacts facts{
+        .type = popular ? v1::REASON_TYPE_POPULAR_IN_CATEGORY : v1::REASON_TYPE_SIMILAR_TO_ITEM,
+        .cited_title = query->product.title(),
+        .category = candidate.info->product.category()};
     if (!popular) item.add_reason_item_ids(request.item_id());
     item.set_reason_type(facts.type);
     item.set_reason(ReasonText(facts, language));
@@ -457,8 +456,8 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
 absl::StatusOr<v1::PredictRatingResponse> RecommendEngine::PredictRating(
     const v1::PredictRatingRequest& request) const {
   if (request.pairs().empty() || request.pairs_size() > kMaxPairs) {
-    return status::InvalidField("pairs", absl::StrCat("must hold 1..", kMaxPairs, " pairs, got ",
-                                                      request.pairs_size()));
+    return status::InvalidField(
+        "pairs", absl::StrCat("must hold 1..", kMaxPairs, " pairs, got ", request.pairs_size()));
   }
   for (int i = 0; i < request.pairs_size(); ++i) {
     AIGC_RETURN_IF_ERROR(
@@ -471,13 +470,13 @@ absl::StatusOr<v1::PredictRatingResponse> RecommendEngine::PredictRating(
       request.algorithm() == v1::ALGORITHM_UNSPECIFIED ? v1::ALGORITHM_ALS : request.algorithm();
   if (algorithm != v1::ALGORITHM_ALS && algorithm != v1::ALGORITHM_USER_KNN &&
       algorithm != v1::ALGORITHM_ITEM_KNN) {
-    return status::InvalidField("algorithm", absl::StrCat(v1::Algorithm_Name(algorithm),
-                                                          " does not predict ratings"));
+    return status::InvalidField(
+        "algorithm", absl::StrCat(v1::Algorithm_Name(algorithm), " does not predict ratings"));
   }
   auto loaded = Loaded(algorithm);
   if (loaded == nullptr) {
-    return absl::UnavailableError(absl::StrCat("algorithm: model for ",
-                                               v1::Algorithm_Name(algorithm), " not loaded"));
+    return absl::UnavailableError(
+        absl::StrCat("algorithm: model for ", v1::Algorithm_Name(algorithm), " not loaded"));
   }
   const RecModel& model = *AsRecModel(*loaded);
   v1::PredictRatingResponse response;

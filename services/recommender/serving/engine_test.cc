@@ -48,9 +48,9 @@ std::vector<std::string> Ids(const v1::RecommendResponse& response) {
 class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) /
-            ("engine_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    root_ =
+        fs::path(::testing::TempDir()) /
+        ("engine_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_);
     catalogue_ = {Item("d1", "法式碎花连衣裙", common::CATEGORY_DRESS, 29900),
@@ -59,9 +59,9 @@ class EngineTest : public ::testing::Test {
                   Item("c1", "羊毛大衣", common::CATEGORY_COAT, 99900),
                   Item("c2", "羽绒服", common::CATEGORY_COAT, 79900),
                   Item("b1", "托特包", common::CATEGORY_BAG, 39900)};
-    events_ = {View("u1", "d1", 1), View("u1", "d2", 2), View("u2", "d1", 3),
-               View("u2", "d2", 4), View("u2", "d3", 5), View("u3", "d1", 6),
-               View("u3", "d3", 7), View("u4", "c1", 8), View("u4", "c2", 9),
+    events_ = {View("u1", "d1", 1),  View("u1", "d2", 2),  View("u2", "d1", 3),
+               View("u2", "d2", 4),  View("u2", "d3", 5),  View("u3", "d1", 6),
+               View("u3", "d3", 7),  View("u4", "c1", 8),  View("u4", "c2", 9),
                View("u5", "c1", 10), View("u5", "c2", 11), View("u5", "b1", 12),
                View("u6", "d1", 13)};
     items_.Put(catalogue_);
@@ -214,10 +214,13 @@ TEST_F(EngineTest, BadRequestsNameTheField) {
   const std::vector<std::pair<std::string, std::function<void(v1::RecommendRequest&)>>> cases = {
       {"user_id", [](v1::RecommendRequest& r) { r.clear_user_id(); }},
       {"count", [](v1::RecommendRequest& r) { r.set_count(201); }},
-      {"algorithm", [](v1::RecommendRequest& r) { r.set_algorithm(static_cast<v1::Algorithm>(99)); }},
+      {"algorithm",
+       [](v1::RecommendRequest& r) { r.set_algorithm(static_cast<v1::Algorithm>(99)); }},
       {"diversity_lambda", [](v1::RecommendRequest& r) { r.set_diversity_lambda(1.5f); }},
       {"filter.include_categories[0]",
-       [](v1::RecommendRequest& r) { r.mutable_filter()->add_include_categories(common::CATEGORY_UNSPECIFIED); }},
+       [](v1::RecommendRequest& r) {
+         r.mutable_filter()->add_include_categories(common::CATEGORY_UNSPECIFIED);
+       }},
       {"context_item_ids[0]", [](v1::RecommendRequest& r) { r.add_context_item_ids("bad id"); }},
   };
   for (const auto& [field, break_it] : cases) {
@@ -291,8 +294,7 @@ TEST_F(EngineTest, PredictRatingChecksTheAlgorithm) {
   EXPECT_THAT(engine.PredictRating(request).status().message(),
               HasSubstr("does not predict ratings"));
   request.set_algorithm(v1::ALGORITHM_ITEM_KNN);  // trained without ratings
-  EXPECT_EQ(engine.PredictRating(request).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine.PredictRating(request).status().code(), absl::StatusCode::kFailedPrecondition);
   request.clear_pairs();
   EXPECT_THAT(engine.PredictRating(request).status().message(), HasSubstr("pairs:"));
 }

@@ -89,6 +89,8 @@ bool PassesFilter(const ItemInfo& item, const v1::ItemFilter& filter) {
   return PassesPrice(product, filter.price_range());
 }
 
-double TokenSimilarity(const ItemInfo& a, const ItemInfo& b) { return TokenJaccard(a.tokens, b.tokens); }
+double TokenSimilarity(const ItemInfo& a, const ItemInfo& b) {
+  return TokenJaccard(a.tokens, b.tokens);
+}
 
 }  // namespace aigc::recommender

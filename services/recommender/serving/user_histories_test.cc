@@ -21,7 +21,8 @@ v1::Event Event(const std::string& user, const std::string& item, int64_t time) 
 
 TEST(UserHistoriesTest, KeepsTheNewestEventsPerUser) {
   UserHistories histories(2);
-  histories.Append({Event("u", "a", 1), Event("u", "b", 2), Event("v", "x", 3), Event("u", "c", 4)});
+  histories.Append(
+      {Event("u", "a", 1), Event("u", "b", 2), Event("v", "x", 3), Event("u", "c", 4)});
   const auto u = histories.Get("u");
   ASSERT_EQ(u.size(), 2u);
   EXPECT_EQ(u[0].item_id, "b");

@@ -111,8 +111,8 @@ void WriteJson(const std::string& path, const std::vector<Row>& rows) {
 
 int Main() {
   const std::vector<int> ks = OrExit(ParseCutoffs(absl::GetFlag(FLAGS_k), "--k"));
-  const Hyperparameters params = OrExit(
-      ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  const Hyperparameters params =
+      OrExit(ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   const std::vector<v1::Algorithm> algorithms =
       OrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));

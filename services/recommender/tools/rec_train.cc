@@ -58,8 +58,8 @@ TrainingSet LoadTrainingSet() {
 int Main(int argc, char** argv) {
   TrainRunOptions options;
   options.algorithms = OrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
-  options.params = OrExit(
-      ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  options.params =
+      OrExit(ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   options.evaluate = absl::GetFlag(FLAGS_evaluate);
   options.split.test_fraction = absl::GetFlag(FLAGS_test_fraction);
   options.split.seed = absl::GetFlag(FLAGS_seed);
@@ -72,8 +72,8 @@ int Main(int argc, char** argv) {
   };
 
   const TrainingSet set = LoadTrainingSet();
-  std::fprintf(stderr, "aigc-rec-train: %d users, %d items, %zu interactions\n",
-               set.users.size(), set.items.size(), set.interactions.size());
+  std::fprintf(stderr, "aigc-rec-train: %d users, %d items, %zu interactions\n", set.users.size(),
+               set.items.size(), set.interactions.size());
   const TrainRunResult result = OrExit(TrainAndPublish(set, options));
   for (const auto& [algorithm, manifest] : result.published) {
     std::printf("%s version %lld -> %s/%s/%lld\n", manifest.name().c_str(),

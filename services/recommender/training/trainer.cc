@@ -32,11 +32,10 @@ absl::StatusOr<std::map<std::string, double>> Evaluate(v1::Algorithm algorithm,
                         TrainModel(algorithm, sets.train, options.params, context));
   AIGC_ASSIGN_OR_RETURN(
       const eval::RankingReport report,
-      eval::EvaluateRanking(
-          [&model](const UserProfile& profile, absl::Span<float> scores) {
-            model->Score(profile, scores);
-          },
-          sets, eval::OfflineOptions{.ks = options.ks, .threads = context.threads}));
+      eval::EvaluateRanking([&model](const UserProfile& profile,
+                                     absl::Span<float> scores) { model->Score(profile, scores); },
+                            sets,
+                            eval::OfflineOptions{.ks = options.ks, .threads = context.threads}));
   std::map<std::string, double> metrics = report.metrics;
   if (auto rmse = eval::EvaluateRmse(*model, sets); rmse.ok()) metrics["rmse"] = *rmse;
   return metrics;
@@ -61,27 +60,26 @@ absl::StatusOr<TrainRunResult> TrainAndPublish(const TrainingSet& set,
     const v1::Algorithm algorithm = algorithms[n];
     const std::string name = AlgorithmName(algorithm);
     const double begin = share * static_cast<double>(n);
-    PublishInfo info{.created_by = options.created_by,
-                     .description = absl::StrCat(name, " on ", set.users.size(), " users, ",
-                                                 set.items.size(), " items, ",
-                                                 set.interactions.size(), " interactions")};
+    PublishInfo info{
+        .created_by = options.created_by,
+        .description = absl::StrCat(name, " on ", set.users.size(), " users, ", set.items.size(),
+                                    " items, ", set.interactions.size(), " interactions")};
     if (sets.has_value()) {
       options.context.Report(begin, absl::StrCat(name, ": evaluating on the hold-out split"));
-      AIGC_ASSIGN_OR_RETURN(info.metrics, Evaluate(algorithm, *sets, options,
-                                                   Slice(options.context, begin, begin + share / 2)));
+      AIGC_ASSIGN_OR_RETURN(
+          info.metrics,
+          Evaluate(algorithm, *sets, options, Slice(options.context, begin, begin + share / 2)));
       for (const auto& [key, value] : info.metrics) result.metrics[name + "/" + key] = value;
     }
     if (options.context.Cancelled()) return absl::CancelledError("training cancelled");
     const double train_begin = sets.has_value() ? begin + share / 2 : begin;
-    AIGC_ASSIGN_OR_RETURN(
-        const std::unique_ptr<RecModel> model,
-        TrainModel(algorithm, set, options.params,
-                   Slice(options.context, train_begin, begin + share)));
+    AIGC_ASSIGN_OR_RETURN(const std::unique_ptr<RecModel> model,
+                          TrainModel(algorithm, set, options.params,
+                                     Slice(options.context, train_begin, begin + share)));
     AIGC_ASSIGN_OR_RETURN(result.published[algorithm],
                           PublishRecModel(options.repository, *model, info));
-    options.context.Report(begin + share,
-                           absl::StrCat(name, ": published version ",
-                                        result.published[algorithm].version()));
+    options.context.Report(begin + share, absl::StrCat(name, ": published version ",
+                                                       result.published[algorithm].version()));
   }
   return result;
 }

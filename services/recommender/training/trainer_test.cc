@@ -19,11 +19,10 @@ TrainingSet TwoGroups() {
     for (int user = 0; user < 10; ++user) {
       for (int item = 0; item < 10; ++item) {
         if (item == user || item == (user + 1) % 10) continue;
-        set.interactions.push_back(
-            {.user = set.users.Add(absl::StrCat("u", group, "_", user)),
-             .item = set.items.Add(absl::StrCat("i", group, "_", item)),
-             .weight = 1,
-             .time = item});
+        set.interactions.push_back({.user = set.users.Add(absl::StrCat("u", group, "_", user)),
+                                    .item = set.items.Add(absl::StrCat("i", group, "_", item)),
+                                    .weight = 1,
+                                    .time = item});
       }
     }
   }
@@ -35,9 +34,9 @@ TrainingSet TwoGroups() {
 class TrainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) /
-            ("trainer_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    root_ =
+        fs::path(::testing::TempDir()) /
+        ("trainer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
   }
   void TearDown() override { fs::remove_all(root_); }
@@ -57,9 +56,9 @@ class TrainerTest : public ::testing::Test {
 TEST_F(TrainerTest, PublishesANewVersionPerRun) {
   const TrainingSet set = TwoGroups();
   for (int64_t version : {1, 2}) {
-    auto result = TrainAndPublish(set, Options({v1::ALGORITHM_POPULARITY, v1::ALGORITHM_ITEM_KNN,
-                                                v1::ALGORITHM_HYBRID},
-                                               /*evaluate=*/false));
+    auto result = TrainAndPublish(
+        set, Options({v1::ALGORITHM_POPULARITY, v1::ALGORITHM_ITEM_KNN, v1::ALGORITHM_HYBRID},
+                     /*evaluate=*/false));
     ASSERT_TRUE(result.ok()) << result.status();
     ASSERT_EQ(result->published.size(), 2u);  // the hybrid has nothing to publish
     EXPECT_EQ(result->published.at(v1::ALGORITHM_ITEM_KNN).version(), version);

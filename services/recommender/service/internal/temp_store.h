@@ -48,6 +48,8 @@ class TempStore {
   TempStore& operator=(const TempStore&) = delete;
 
   Store* store() const { return store_.get(); }
+  // The temp directory, for other files a test needs (e.g. models).
+  const std::filesystem::path& dir() const { return dir_; }
 
  private:
   std::filesystem::path dir_;
