@@ -239,16 +239,17 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   }
   const ReasonLanguage language = LanguageOfLocale(request.metadata().locale());
 
-  // The user's newest events, then the context items as fresh views.
+  // Everything remembered counts as seen; the newest events (then the
+  // context items, as fresh views) make the profile.
   std::vector<HistoryEntry> history = histories_->Get(request.user_id());
-  if (static_cast<int>(history.size()) > options_.max_profile_events) {
-    history.erase(history.begin(), history.end() - options_.max_profile_events);
-  }
   absl::flat_hash_set<std::string> excluded(request.filter().exclude_item_ids().begin(),
                                             request.filter().exclude_item_ids().end());
   const bool exclude_seen = !request.filter().has_exclude_seen() || request.filter().exclude_seen();
   if (exclude_seen) {
     for (const HistoryEntry& entry : history) excluded.insert(entry.item_id);
+  }
+  if (static_cast<int>(history.size()) > options_.max_profile_events) {
+    history.erase(history.begin(), history.end() - options_.max_profile_events);
   }
   absl::flat_hash_set<std::string> context_ids;
   const int64_t now = history.empty() ? 0 : history.back().time;

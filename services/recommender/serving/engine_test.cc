@@ -149,6 +149,18 @@ TEST_F(EngineTest, SeenItemsAreExcludedUnlessTheFilterAllowsThem) {
   EXPECT_THAT(Ids(*engine.Recommend(again)), ElementsAre("d1"));
 }
 
+TEST_F(EngineTest, SeenItemsOutsideTheProfileWindowStayExcluded) {
+  Serve(v1::ALGORITHM_POPULARITY);
+  EngineOptions options;
+  options.max_profile_events = 1;  // u1's profile holds d2 only; d1 is still seen
+  auto response = Engine(options).Recommend(Request("u1", v1::ALGORITHM_POPULARITY, 10));
+  ASSERT_TRUE(response.ok()) << response.status();
+  for (const std::string& id : Ids(*response)) {
+    EXPECT_NE(id, "d1");
+    EXPECT_NE(id, "d2");
+  }
+}
+
 TEST_F(EngineTest, FiltersByCategoryAndPrice) {
   Serve(v1::ALGORITHM_POPULARITY);
   const RecommendEngine engine = Engine();
