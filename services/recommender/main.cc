@@ -14,7 +14,9 @@
 #include "common/status/status.h"
 #include "glog/logging.h"
 #include "services/recommender/repository/rec_models.h"
+#include "services/recommender/service/admin_service.h"
 #include "services/recommender/service/recommender_service.h"
+#include "services/recommender/service/training_jobs.h"
 #include "services/recommender/serving/engine.h"
 #include "services/recommender/store/store.h"
 #include "services/recommender/tools/tool_flags.h"
@@ -86,8 +88,8 @@ int main(int argc, char** argv) {
       "Usage: aigc-recommender [--host=127.0.0.1] [--port=50051] [--metrics_port=9102] "
       "[--store_path=data/recommender/store] [--model_repository=data/recommender/models] "
       "[--flagfile=FILE]\n"
-      "Models come from aigc-rec-train (or the admin Train RPC); an empty --model_repository "
-      "means data/recommender/models.");
+      "Models come from the admin Train RPC (or aigc-rec-train while the service is "
+      "stopped); an empty --model_repository means data/recommender/models.");
   const int history_limit = absl::GetFlag(FLAGS_history_limit);
   if (history_limit < 1 || history_limit > 100000) {
     Fail(aigc::status::InvalidField("--history_limit", "must be in [1, 100000]"));
@@ -135,17 +137,20 @@ int main(int argc, char** argv) {
       OrExit(rec::RecommenderServiceImpl::Create(
           {.store = store.get(), .items = &items, .histories = &histories, .engine = &engine},
           (*server)->metrics_registry()));
-  // Training and model management come with the admin RPCs: the generated
-  // base class answers UNIMPLEMENTED until then.
-  rec::v1::RecommenderAdminService::CallbackService recommender_admin_service;
+  std::unique_ptr<rec::TrainingJobs> training_jobs =
+      OrExit(rec::TrainingJobs::Create(store.get(), models.get(), {.threads = 2}));
+  rec::RecommenderAdminServiceImpl recommender_admin_service(training_jobs.get(), models.get(),
+                                                             engine_options.default_algorithm);
   (*server)->AddService(recommender_service.get(),
                         rec::v1::RecommenderService::service_full_name());
   (*server)->AddService(&recommender_admin_service,
                         rec::v1::RecommenderAdminService::service_full_name());
   const int exit_code = (*server)->Run();
-  // Run returns once every RPC has ended. The repository's poller reports to
-  // the server's metrics registry, so it stops first; the services must
-  // outlive the server, which ends before them, explicitly.
+  // Run returns once every RPC has ended. A running training job is
+  // cancelled; the repository's poller reports to the server's metrics
+  // registry, so it stops before the server; the services must outlive the
+  // server, which ends before them, explicitly.
+  training_jobs.reset();
   models.reset();
   server->reset();
   return exit_code;

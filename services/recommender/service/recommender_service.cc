@@ -8,34 +8,13 @@
 #include "glog/logging.h"
 #include "services/recommender/service/list_items.h"
 #include "services/recommender/service/request_context.h"
+#include "services/recommender/service/unary_call.h"
 #include "services/recommender/validation/validation.h"
 
 namespace aigc::recommender {
 namespace {
 
 using status::InvalidField;
-
-absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
-  return absl::FromChrono(context.deadline());
-}
-
-// The status that stops work on a call before it starts: CANCELLED when the
-// client went away, DEADLINE_EXCEEDED once its deadline has passed.
-absl::Status CheckCallAlive(grpc::CallbackServerContext& context, absl::Time now) {
-  if (context.IsCancelled()) return absl::CancelledError("the call was cancelled");
-  return CheckDeadline(DeadlineOf(context), now);
-}
-
-// Store failures are the operator's business (disk, corruption); client
-// mistakes are not logged.
-void LogIfServerFault(absl::string_view method, absl::string_view request_id,
-                      const absl::Status& status) {
-  if (status.code() == absl::StatusCode::kUnavailable ||
-      status.code() == absl::StatusCode::kDataLoss ||
-      status.code() == absl::StatusCode::kInternal) {
-    LOG(ERROR) << method << " request_id=" << request_id << ": " << status;
-  }
-}
 
 absl::Status CheckBatchSize(absl::string_view field, absl::string_view noun, int size) {
   if (size >= 1 && size <= kMaxBatchSize) return absl::OkStatus();
@@ -142,34 +121,10 @@ RecommenderServiceImpl::RecommenderServiceImpl(const ServiceState& state,
   metrics_.SetCatalogueItems(catalogue_->size());
 }
 
-grpc::ServerUnaryReactor* RecommenderServiceImpl::RunUnary(
-    grpc::CallbackServerContext* context, absl::string_view method,
-    const common::v1::RequestMetadata& request_metadata,
-    common::v1::ResponseMetadata* response_metadata,
-    const std::function<absl::Status(absl::Time deadline)>& work) {
-  const absl::Time received = absl::Now();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const absl::StatusOr<std::string> request_id = ResolveRequestId(request_metadata);
-  if (!request_id.ok()) {
-    reactor->Finish(status::ToGrpcStatus(request_id.status()));
-    return reactor;
-  }
-  context->AddInitialMetadata(kRequestIdHeader, *request_id);
-  absl::Status status = CheckCallAlive(*context, received);
-  if (status.ok()) status = work(DeadlineOf(*context));
-  if (status.ok()) {
-    FillResponseMetadata(*request_id, received, absl::Now(), response_metadata);
-  } else {
-    LogIfServerFault(method, *request_id, status);
-  }
-  reactor->Finish(status::ToGrpcStatus(status));
-  return reactor;
-}
-
 grpc::ServerUnaryReactor* RecommenderServiceImpl::WriteEvents(grpc::CallbackServerContext* context,
                                                               const v1::WriteEventsRequest* request,
                                                               v1::WriteEventsResponse* response) {
-  return RunUnary(
+  return AnswerUnary(
       context, "WriteEvents", request->metadata(), response->mutable_metadata(),
       [&](absl::Time deadline) -> absl::Status {
         AIGC_RETURN_IF_ERROR(CheckBatchSize("events", "events", request->events_size()));
@@ -191,52 +146,51 @@ grpc::ServerReadReactor<v1::RecordEventsRequest>* RecommenderServiceImpl::Record
 grpc::ServerUnaryReactor* RecommenderServiceImpl::UpsertItems(grpc::CallbackServerContext* context,
                                                               const v1::UpsertItemsRequest* request,
                                                               v1::UpsertItemsResponse* response) {
-  return RunUnary(context, "UpsertItems", request->metadata(), response->mutable_metadata(),
-                  [&](absl::Time deadline) -> absl::Status {
-                    AIGC_RETURN_IF_ERROR(CheckBatchSize("items", "items", request->items_size()));
-                    AIGC_ASSIGN_OR_RETURN(
-                        UpsertSummary summary,
-                        catalogue_->Upsert(request->items(), absl::Now(), deadline));
-                    metrics_.SetCatalogueItems(catalogue_->size());
-                    response->set_created_count(summary.created_count);
-                    response->set_updated_count(summary.updated_count);
-                    response->set_rejected_count(summary.rejected_count);
-                    for (v1::BatchError& error : summary.errors)
-                      *response->add_errors() = std::move(error);
-                    return absl::OkStatus();
-                  });
+  return AnswerUnary(
+      context, "UpsertItems", request->metadata(), response->mutable_metadata(),
+      [&](absl::Time deadline) -> absl::Status {
+        AIGC_RETURN_IF_ERROR(CheckBatchSize("items", "items", request->items_size()));
+        AIGC_ASSIGN_OR_RETURN(UpsertSummary summary,
+                              catalogue_->Upsert(request->items(), absl::Now(), deadline));
+        metrics_.SetCatalogueItems(catalogue_->size());
+        response->set_created_count(summary.created_count);
+        response->set_updated_count(summary.updated_count);
+        response->set_rejected_count(summary.rejected_count);
+        for (v1::BatchError& error : summary.errors) *response->add_errors() = std::move(error);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* RecommenderServiceImpl::GetItem(grpc::CallbackServerContext* context,
                                                           const v1::GetItemRequest* request,
                                                           v1::GetItemResponse* response) {
-  return RunUnary(context, "GetItem", request->metadata(), response->mutable_metadata(),
-                  [&](absl::Time) -> absl::Status {
-                    AIGC_RETURN_IF_ERROR(ValidateItemId("item_id", request->item_id()));
-                    AIGC_ASSIGN_OR_RETURN(std::optional<common::v1::Product> item,
-                                          store_->GetItem(request->item_id()));
-                    if (!item.has_value()) {
-                      return absl::NotFoundError(absl::StrCat(
-                          "item_id: item \"", request->item_id(), "\" is not in the catalogue"));
-                    }
-                    *response->mutable_item() = *std::move(item);
-                    return absl::OkStatus();
-                  });
+  return AnswerUnary(context, "GetItem", request->metadata(), response->mutable_metadata(),
+                     [&](absl::Time) -> absl::Status {
+                       AIGC_RETURN_IF_ERROR(ValidateItemId("item_id", request->item_id()));
+                       AIGC_ASSIGN_OR_RETURN(std::optional<common::v1::Product> item,
+                                             store_->GetItem(request->item_id()));
+                       if (!item.has_value()) {
+                         return absl::NotFoundError(absl::StrCat(
+                             "item_id: item \"", request->item_id(), "\" is not in the catalogue"));
+                       }
+                       *response->mutable_item() = *std::move(item);
+                       return absl::OkStatus();
+                     });
 }
 
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* RecommenderServiceImpl::RunEngine(
     grpc::CallbackServerContext* context, absl::string_view method, const Request* request,
     Response* response, absl::StatusOr<Response> (RecommendEngine::*serve)(const Request&) const) {
-  return RunUnary(context, method, request->metadata(), response->mutable_metadata(),
-                  [&](absl::Time) -> absl::Status {
-                    AIGC_ASSIGN_OR_RETURN(Response answer, (engine_->*serve)(*request));
-                    // RunUnary fills (and holds a pointer into) the response's
-                    // metadata: merge the answer around it.
-                    answer.clear_metadata();
-                    response->MergeFrom(answer);
-                    return absl::OkStatus();
-                  });
+  return AnswerUnary(context, method, request->metadata(), response->mutable_metadata(),
+                     [&](absl::Time) -> absl::Status {
+                       AIGC_ASSIGN_OR_RETURN(Response answer, (engine_->*serve)(*request));
+                       // AnswerUnary fills (and holds a pointer into) the response's
+                       // metadata: merge the answer around it.
+                       answer.clear_metadata();
+                       response->MergeFrom(answer);
+                       return absl::OkStatus();
+                     });
 }
 
 grpc::ServerUnaryReactor* RecommenderServiceImpl::Recommend(grpc::CallbackServerContext* context,
@@ -260,21 +214,21 @@ grpc::ServerUnaryReactor* RecommenderServiceImpl::PredictRating(
 grpc::ServerUnaryReactor* RecommenderServiceImpl::ListItems(grpc::CallbackServerContext* context,
                                                             const v1::ListItemsRequest* request,
                                                             v1::ListItemsResponse* response) {
-  return RunUnary(context, "ListItems", request->metadata(), response->mutable_metadata(),
-                  [&](absl::Time) -> absl::Status {
-                    AIGC_ASSIGN_OR_RETURN(const ItemQuery query, ItemQueryFromRequest(*request));
-                    AIGC_ASSIGN_OR_RETURN(ItemPage page, store_->ListItems(query));
-                    for (common::v1::Product& item : page.items) {
-                      *response->add_items() = std::move(item);
-                    }
-                    response->mutable_page()->set_next_page_token(NextPageToken(query, page));
-                    // Counting a filtered catalogue would cost a scan; the
-                    // whole catalogue's size is known.
-                    if (query.categories.empty() && query.kinds.empty()) {
-                      response->mutable_page()->set_total_size(store_->item_count());
-                    }
-                    return absl::OkStatus();
-                  });
+  return AnswerUnary(context, "ListItems", request->metadata(), response->mutable_metadata(),
+                     [&](absl::Time) -> absl::Status {
+                       AIGC_ASSIGN_OR_RETURN(const ItemQuery query, ItemQueryFromRequest(*request));
+                       AIGC_ASSIGN_OR_RETURN(ItemPage page, store_->ListItems(query));
+                       for (common::v1::Product& item : page.items) {
+                         *response->add_items() = std::move(item);
+                       }
+                       response->mutable_page()->set_next_page_token(NextPageToken(query, page));
+                       // Counting a filtered catalogue would cost a scan; the
+                       // whole catalogue's size is known.
+                       if (query.categories.empty() && query.kinds.empty()) {
+                         response->mutable_page()->set_total_size(store_->item_count());
+                       }
+                       return absl::OkStatus();
+                     });
 }
 
 }  // namespace aigc::recommender

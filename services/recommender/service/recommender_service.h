@@ -130,15 +130,7 @@ class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
   RecommenderServiceImpl(const ServiceState& state, prometheus::Registry& registry,
                          std::unique_ptr<Catalogue> catalogue);
 
-  // Answers a unary call: resolves the request id (failing the call on bad
-  // metadata), refuses a cancelled or expired call, runs work(deadline), and
-  // on success fills `response_metadata`. Returns the finished reactor.
-  grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, absl::string_view method,
-                                     const common::v1::RequestMetadata& request_metadata,
-                                     common::v1::ResponseMetadata* response_metadata,
-                                     const std::function<absl::Status(absl::Time deadline)>& work);
-
-  // RunUnary around one of the engine's methods, whose answer becomes the
+  // AnswerUnary around one of the engine's methods, whose answer becomes the
   // response (metadata aside).
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* RunEngine(
