@@ -5,6 +5,8 @@ Generates Python stubs from protos/ with the system protoc and Debian's
 grpc_python_plugin, starts every server binary on an ephemeral loopback port,
 and drives it with Debian's python3-grpcio: the standard health check, server
 reflection, then one RPC of each service through the generated typed stubs.
+The recommender is also driven end to end: catalogue, events, a training job
+through the admin service, and recommendations that follow a new event.
 
 Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 import grpc
@@ -52,9 +55,10 @@ def stub_module(name):
 class Server:
     """One server binary on ephemeral loopback ports; always stopped."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, extra_args=()):
         self.process = subprocess.Popen(
-            [binary, "--host=127.0.0.1", "--port=0", "--metrics_port=0", "--drain_timeout=5s"],
+            [binary, "--host=127.0.0.1", "--port=0", "--metrics_port=0", "--drain_timeout=5s",
+             *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr = []
         threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
@@ -160,6 +164,89 @@ class InteropTest(unittest.TestCase):
             server.channel.close()
             exit_code = server.stop()
         self.assertEqual(exit_code, 0, "".join(server.stderr))
+
+
+class RecommenderEndToEndTest(unittest.TestCase):
+    """A Python client stocks the catalogue, records behaviour, trains models
+    through the admin service and gets recommendations that follow a new
+    event at once."""
+
+    def setUp(self):
+        self.pb = stub_module("aigc.recommender.v1.recommender_pb2")
+        self.common = stub_module("aigc.common.v1.common_pb2")
+        rpc = stub_module("aigc.recommender.v1.recommender_pb2_grpc")
+        self.dir = tempfile.TemporaryDirectory(prefix="aigc-rec-e2e-")
+        self.server = Server(ARGS.recommender, [f"--store_path={self.dir.name}/store",
+                                                f"--model_repository={self.dir.name}/models"])
+        self.service = rpc.RecommenderServiceStub(self.server.channel)
+        self.admin = rpc.RecommenderAdminServiceStub(self.server.channel)
+
+    def tearDown(self):
+        self.server.channel.close()
+        exit_code = self.server.stop()
+        self.dir.cleanup()
+        self.assertEqual(exit_code, 0, "".join(self.server.stderr))
+
+    def write(self, *views):
+        events = [self.pb.Event(event_id=f"{user}-{item}", user_id=user, item_id=item,
+                                type=self.pb.EVENT_TYPE_VIEW) for user, item in views]
+        response = self.service.WriteEvents(self.pb.WriteEventsRequest(events=events),
+                                            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(response.accepted_count, len(events), response)
+
+    def recommend(self, user, **fields):
+        return self.service.Recommend(
+            self.pb.RecommendRequest(user_id=user, algorithm=self.pb.ALGORITHM_ITEM_KNN,
+                                     **fields),
+            timeout=RPC_TIMEOUT_S)
+
+    def test_recommends_end_to_end(self):
+        pb, common = self.pb, self.common
+        titles = {"d1": "法式碎花连衣裙", "d2": "真丝吊带裙", "d3": "针织长裙",
+                  "s1": "白色板鞋", "s2": "跑步鞋", "s3": "帆布鞋"}
+        items = [common.Product(id=id, title=title,
+                                category=common.CATEGORY_DRESS if id[0] == "d"
+                                else common.CATEGORY_SNEAKER)
+                 for id, title in titles.items()]
+        upserted = self.service.UpsertItems(pb.UpsertItemsRequest(items=items),
+                                            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(upserted.created_count, 6)
+        self.write(("u1", "d1"), ("u1", "d2"), ("u2", "d2"), ("u2", "d3"), ("u3", "s1"),
+                   ("u3", "s2"), ("u4", "s2"), ("u4", "s3"), ("u5", "d1"))
+
+        job = self.admin.Train(pb.TrainRequest(
+            algorithms=[pb.ALGORITHM_POPULARITY, pb.ALGORITHM_ITEM_KNN], evaluate=False),
+            timeout=RPC_TIMEOUT_S).job
+        for _ in range(600):  # bounded: 60 s
+            job = self.admin.GetTrainingJob(pb.GetTrainingJobRequest(job_id=job.job_id),
+                                            timeout=RPC_TIMEOUT_S).job
+            if job.state not in (pb.JOB_STATE_QUEUED, pb.JOB_STATE_RUNNING):
+                break
+            time.sleep(0.1)
+        self.assertEqual(job.state, pb.JOB_STATE_SUCCEEDED, job.message)
+
+        cold = self.recommend("newcomer", count=1)
+        self.assertEqual(cold.fallback_reason, pb.FALLBACK_REASON_COLD_START_USER)
+        self.assertEqual([i.item_id for i in cold.items], ["d1"])  # the most viewed
+        self.assertEqual(cold.items[0].reason, "连衣裙热销")
+
+        self.write(("newcomer", "s1"))
+        warm = self.recommend("newcomer", count=1,
+                              metadata=common.RequestMetadata(locale="en-US"))
+        self.assertEqual(warm.algorithm, pb.ALGORITHM_ITEM_KNN)
+        self.assertEqual([i.item_id for i in warm.items], ["s2"])
+        self.assertEqual(list(warm.items[0].reason_item_ids), ["s1"])
+        self.assertEqual(warm.items[0].reason, "because you viewed 白色板鞋")
+        self.assertEqual(warm.model.name, "rec-item-knn")
+
+        similar = self.service.SimilarItems(pb.SimilarItemsRequest(item_id="d2", count=2),
+                                            timeout=RPC_TIMEOUT_S)
+        self.assertEqual(sorted(i.item_id for i in similar.items), ["d1", "d3"])
+
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.recommend("newcomer", count=500)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("count", raised.exception.details())
 
 
 def add_case(binary_flag, service, call, expected_code):
