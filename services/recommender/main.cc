@@ -42,6 +42,9 @@ ABSL_FLAG(std::string, similar_algorithm, "item_knn",
 ABSL_FLAG(double, diversity_lambda, 1.0,
           "MMR trade-off of requests that leave diversity_lambda unset: 1 = pure relevance, "
           "0 = most diverse.");
+ABSL_FLAG(std::string, experiments_file, "",
+          "A/B experiments: a JSON file of aigc.recommender.v1.ExperimentsConfig "
+          "(protos/aigc/recommender/v1/experiments.proto); empty = none.");
 ABSL_FLAG(std::string, hyperparameters, "",
           "Serving parameters, \"<key>=<value>\" comma-separated; the hybrid's blend weights "
           "are hybrid.<algorithm>, e.g. \"hybrid.ease=1,hybrid.user_knn=0.1\" (the default).");
@@ -76,6 +79,9 @@ rec::EngineOptions EngineOptionsFromFlags() {
   options.default_diversity_lambda = static_cast<float>(lambda);
   options.params = OrExit(
       rec::ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  if (const std::string path = absl::GetFlag(FLAGS_experiments_file); !path.empty()) {
+    options.experiments = OrExit(rec::Experiments::FromJsonFile(path));
+  }
   return options;
 }
 

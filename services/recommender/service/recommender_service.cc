@@ -185,12 +185,23 @@ grpc::ServerUnaryReactor* RecommenderServiceImpl::RunEngine(
   return AnswerUnary(context, method, request->metadata(), response->mutable_metadata(),
                      [&](absl::Time) -> absl::Status {
                        AIGC_ASSIGN_OR_RETURN(Response answer, (engine_->*serve)(*request));
+                       Count(answer);
                        // AnswerUnary fills (and holds a pointer into) the response's
                        // metadata: merge the answer around it.
                        answer.clear_metadata();
                        response->MergeFrom(answer);
                        return absl::OkStatus();
                      });
+}
+
+void RecommenderServiceImpl::Count(const v1::RecommendResponse& answer) {
+  metrics_.CountRecommendation("recommend", answer.algorithm(), answer.experiment_id(),
+                               answer.variant(), answer.fallback_reason());
+}
+
+void RecommenderServiceImpl::Count(const v1::SimilarItemsResponse& answer) {
+  metrics_.CountRecommendation("similar_items", answer.algorithm(), answer.experiment_id(),
+                               answer.variant(), answer.fallback_reason());
 }
 
 grpc::ServerUnaryReactor* RecommenderServiceImpl::Recommend(grpc::CallbackServerContext* context,

@@ -130,6 +130,12 @@ class RecommenderServiceImpl : public v1::RecommenderService::CallbackService {
   RecommenderServiceImpl(const ServiceState& state, prometheus::Registry& registry,
                          std::unique_ptr<Catalogue> catalogue);
 
+  // aigc_recommender_recommendations_total for an answer; ratings are not
+  // counted there.
+  void Count(const v1::RecommendResponse& answer);
+  void Count(const v1::SimilarItemsResponse& answer);
+  void Count(const v1::PredictRatingResponse&) {}
+
   // AnswerUnary around one of the engine's methods, whose answer becomes the
   // response (metadata aside).
   template <typename Request, typename Response>

@@ -155,6 +155,20 @@ class RecommenderServiceTest : public ::testing::Test {
     return -1;
   }
 
+  // The count of aigc_recommender_recommendations_total with the given
+  // fallback label (0 when absent).
+  double Recommendations(const std::string& fallback) {
+    for (const prometheus::MetricFamily& family : registry_.Collect()) {
+      if (family.name != "aigc_recommender_recommendations_total") continue;
+      for (const prometheus::ClientMetric& metric : family.metric) {
+        for (const prometheus::ClientMetric::Label& label : metric.label) {
+          if (label.name == "fallback" && label.value == fallback) return metric.counter.value;
+        }
+      }
+    }
+    return 0;
+  }
+
   TempStore temp_;
   prometheus::Registry registry_;
   runtime::InferenceMetrics inference_metrics_{registry_};
@@ -512,6 +526,8 @@ TEST_F(RecommenderServiceTest, AnAcknowledgedEventChangesTheNextRecommendation) 
   EXPECT_EQ(warm.algorithm(), v1::ALGORITHM_ITEM_KNN);
   EXPECT_EQ(warm.metadata().request_id(), "req-1");
   EXPECT_TRUE(warm.metadata().has_processing_time());
+  EXPECT_EQ(Recommendations("cold_start_user"), 1);
+  EXPECT_EQ(Recommendations("none"), 1);
 }
 
 }  // namespace

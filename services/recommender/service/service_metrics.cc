@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "aigc/recommender/v1/recommender.pb.h"
+#include "services/recommender/algorithms/model.h"
 
 namespace aigc::recommender {
 namespace {
@@ -59,6 +62,29 @@ ServiceMetrics::ServiceMetrics(prometheus::Registry& registry) {
                           .Help("Items in the recommender's catalogue.")
                           .Register(registry)
                           .Add({});
+  recommendations_ = &prometheus::BuildCounter()
+                          .Name("aigc_recommender_recommendations_total")
+                          .Help(
+                              "Answered Recommend and SimilarItems calls, by the algorithm that "
+                              "served, A/B experiment and variant, and fallback.")
+                          .Register(registry);
+}
+
+void ServiceMetrics::CountRecommendation(absl::string_view rpc, v1::Algorithm algorithm,
+                                         absl::string_view experiment, absl::string_view variant,
+                                         v1::FallbackReason fallback) {
+  std::string fallback_label = absl::AsciiStrToLower(
+      absl::StripPrefix(v1::FallbackReason_Name(fallback), "FALLBACK_REASON_"));
+  if (fallback == v1::FALLBACK_REASON_UNSPECIFIED) fallback_label = "none";
+  // Family::Add returns the existing series for known labels; the label sets
+  // are bounded by the enums and the experiments file.
+  recommendations_
+      ->Add({{"rpc", std::string(rpc)},
+             {"algorithm", AlgorithmName(algorithm)},
+             {"experiment", std::string(experiment)},
+             {"variant", std::string(variant)},
+             {"fallback", fallback_label}})
+      .Increment();
 }
 
 void ServiceMetrics::AddEvents(const EventTally& tally) {

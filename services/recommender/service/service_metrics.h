@@ -11,6 +11,13 @@
 //       error) are not counted. All 18 series exist from the start, at 0.
 //   aigc_recommender_catalogue_items                gauge
 //       Items in the catalogue.
+//   aigc_recommender_recommendations_total{rpc, algorithm, experiment,
+//                                          variant, fallback}   counter
+//       Answered Recommend and SimilarItems calls. rpc: recommend or
+//       similar_items; algorithm: the one that served (AlgorithmName, e.g.
+//       "ease"); experiment and variant: the A/B assignment ("" = none, else
+//       ids from the experiments file); fallback: none, cold_start_user,
+//       model_not_loaded, insufficient_candidates or cold_start_item.
 //
 // Label values are the fixed sets above, never ids or free text.
 #ifndef AIGC_SERVICES_RECOMMENDER_SERVICE_SERVICE_METRICS_H_
@@ -20,6 +27,7 @@
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
+#include "aigc/recommender/v1/recommender.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
@@ -63,10 +71,16 @@ class ServiceMetrics {
   // Sets aigc_recommender_catalogue_items.
   void SetCatalogueItems(int64_t count);
 
+  // Counts one answered Recommend or SimilarItems call.
+  void CountRecommendation(absl::string_view rpc, v1::Algorithm algorithm,
+                           absl::string_view experiment, absl::string_view variant,
+                           v1::FallbackReason fallback);
+
  private:
   // Not owned: the counters and the gauge live in the registry's families.
   std::array<std::array<prometheus::Counter*, 3>, 6> events_{};
   prometheus::Gauge* catalogue_items_ = nullptr;
+  prometheus::Family<prometheus::Counter>* recommendations_ = nullptr;
 };
 
 }  // namespace aigc::recommender

@@ -267,6 +267,19 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   v1::RecommendResponse response;
   const bool explicit_algorithm = request.algorithm() != v1::ALGORITHM_UNSPECIFIED;
   v1::Algorithm algorithm = explicit_algorithm ? request.algorithm() : options_.default_algorithm;
+  if (!explicit_algorithm) {
+    AIGC_ASSIGN_OR_RETURN(
+        const std::optional<Assignment> assignment,
+        options_.experiments.Assign(request.user_id(), request.metadata().experiment_tags()));
+    if (assignment.has_value()) {
+      algorithm = assignment->algorithm;
+      response.set_experiment_id(assignment->experiment_id);
+      response.set_variant(assignment->variant);
+      if (!request.has_diversity_lambda() && assignment->diversity_lambda.has_value()) {
+        lambda = *assignment->diversity_lambda;
+      }
+    }
+  }
   Scorer scorer;
   if (history.empty()) {
     algorithm = v1::ALGORITHM_POPULARITY;
@@ -380,6 +393,21 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
   const bool explicit_algorithm = request.algorithm() != v1::ALGORITHM_UNSPECIFIED;
   v1::Algorithm algorithm =
       explicit_algorithm ? request.algorithm() : options_.default_similar_algorithm;
+  // A viewer's experiment variant decides too, unless its algorithm has no
+  // item similarity.
+  if (!explicit_algorithm && !request.user_id().empty()) {
+    AIGC_ASSIGN_OR_RETURN(
+        const std::optional<Assignment> assignment,
+        options_.experiments.Assign(request.user_id(), request.metadata().experiment_tags()));
+    if (assignment.has_value() && assignment->algorithm != v1::ALGORITHM_USER_KNN) {
+      algorithm = assignment->algorithm;
+      response.set_experiment_id(assignment->experiment_id);
+      response.set_variant(assignment->variant);
+      if (!request.has_diversity_lambda() && assignment->diversity_lambda.has_value()) {
+        lambda = *assignment->diversity_lambda;
+      }
+    }
+  }
   // The hybrid's item similarity is its heaviest component's.
   if (algorithm == v1::ALGORITHM_HYBRID) {
     auto weights = HybridWeights(options_.params);

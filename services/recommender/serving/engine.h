@@ -7,6 +7,7 @@
 #include "aigc/recommender/v1/recommender.pb.h"
 #include "common/runtime/model_repository.h"
 #include "services/recommender/algorithms/model.h"
+#include "services/recommender/serving/experiments.h"
 #include "services/recommender/serving/item_directory.h"
 #include "services/recommender/serving/user_histories.h"
 
@@ -24,6 +25,8 @@ struct EngineOptions {
   int max_profile_events = 200;
   // Hybrid blend weights ("hybrid.<algorithm>").
   Hyperparameters params;
+  // A/B experiments deciding requests that leave the algorithm unset.
+  Experiments experiments;
 };
 
 // Thread-safe; every method is const. Requests' metadata (request id,

@@ -221,6 +221,35 @@ TEST_F(EngineTest, TheHybridBlendsLoadedComponents) {
   EXPECT_THAT(Ids(*response), ElementsAre("d3"));
 }
 
+TEST_F(EngineTest, AnExperimentDecidesRequestsWithoutAnAlgorithm) {
+  Serve(v1::ALGORITHM_POPULARITY);
+  Serve(v1::ALGORITHM_ITEM_KNN);
+  v1::ExperimentsConfig config;
+  v1::Experiment* experiment = config.add_experiments();
+  experiment->set_id("rec_algo");
+  experiment->set_traffic(1);
+  v1::ExperimentVariant* variant = experiment->add_variants();
+  variant->set_name("knn");
+  variant->set_weight(1);
+  variant->set_algorithm(v1::ALGORITHM_ITEM_KNN);
+  EngineOptions options;
+  auto experiments = Experiments::FromConfig(config);
+  ASSERT_TRUE(experiments.ok()) << experiments.status();
+  options.experiments = *std::move(experiments);
+  const RecommendEngine engine = Engine(std::move(options));
+
+  auto assigned = engine.Recommend(Request("u4", v1::ALGORITHM_UNSPECIFIED, 1));
+  ASSERT_TRUE(assigned.ok()) << assigned.status();
+  EXPECT_EQ(assigned->algorithm(), v1::ALGORITHM_ITEM_KNN);
+  EXPECT_EQ(assigned->experiment_id(), "rec_algo");
+  EXPECT_EQ(assigned->variant(), "knn");
+  // An explicit algorithm is outside every experiment.
+  auto chosen = engine.Recommend(Request("u4", v1::ALGORITHM_POPULARITY, 1));
+  ASSERT_TRUE(chosen.ok());
+  EXPECT_TRUE(chosen->experiment_id().empty());
+  EXPECT_TRUE(chosen->variant().empty());
+}
+
 TEST_F(EngineTest, BadRequestsNameTheField) {
   const RecommendEngine engine = Engine();
   const std::vector<std::pair<std::string, std::function<void(v1::RecommendRequest&)>>> cases = {
