@@ -45,6 +45,10 @@ ABSL_FLAG(double, diversity_lambda, 1.0,
 ABSL_FLAG(std::string, experiments_file, "",
           "A/B experiments: a JSON file of aigc.recommender.v1.ExperimentsConfig "
           "(protos/aigc/recommender/v1/experiments.proto); empty = none.");
+ABSL_FLAG(double, explore_share, 0.1,
+          "Share of a list's slots (0..0.2; at least one for lists of two or more) that "
+          "exploration fills when a Recommend request sets explore; a Thompson-sampling bandit "
+          "picks them and learns from clicks, carts and purchases of explored items.");
 ABSL_FLAG(std::string, hyperparameters, "",
           "Serving parameters, \"<key>=<value>\" comma-separated; the hybrid's blend weights "
           "are hybrid.<algorithm>, e.g. \"hybrid.ease=1,hybrid.user_knn=0.1\" (the default).");
@@ -77,6 +81,11 @@ rec::EngineOptions EngineOptionsFromFlags() {
     Fail(aigc::status::InvalidField("--diversity_lambda", "must be in [0, 1]"));
   }
   options.default_diversity_lambda = static_cast<float>(lambda);
+  const double explore_share = absl::GetFlag(FLAGS_explore_share);
+  if (!(explore_share >= 0 && explore_share <= 0.2)) {
+    Fail(aigc::status::InvalidField("--explore_share", "must be in [0, 0.2]"));
+  }
+  options.explore_share = static_cast<float>(explore_share);
   options.params = OrExit(
       rec::ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   if (const std::string path = absl::GetFlag(FLAGS_experiments_file); !path.empty()) {
@@ -100,7 +109,7 @@ int main(int argc, char** argv) {
   if (history_limit < 1 || history_limit > 100000) {
     Fail(aigc::status::InvalidField("--history_limit", "must be in [1, 100000]"));
   }
-  const rec::EngineOptions engine_options = EngineOptionsFromFlags();
+  rec::EngineOptions engine_options = EngineOptionsFromFlags();
   aigc::runtime::RuntimeOptions runtime_options = OrExit(aigc::runtime::RuntimeOptionsFromFlags());
   if (runtime_options.model_repository.empty()) {
     runtime_options.model_repository = kDefaultModelRepository;
@@ -138,11 +147,16 @@ int main(int argc, char** argv) {
   }
 
   rec::ItemDirectory items;
+  rec::ExplorationBandit bandit;
+  engine_options.bandit = &bandit;
   const rec::RecommendEngine engine(models.get(), &items, &histories, engine_options);
   const std::unique_ptr<rec::RecommenderServiceImpl> recommender_service =
-      OrExit(rec::RecommenderServiceImpl::Create(
-          {.store = store.get(), .items = &items, .histories = &histories, .engine = &engine},
-          (*server)->metrics_registry()));
+      OrExit(rec::RecommenderServiceImpl::Create({.store = store.get(),
+                                                  .items = &items,
+                                                  .histories = &histories,
+                                                  .engine = &engine,
+                                                  .bandit = &bandit},
+                                                 (*server)->metrics_registry()));
   std::unique_ptr<rec::TrainingJobs> training_jobs =
       OrExit(rec::TrainingJobs::Create(store.get(), models.get(), {.threads = 2}));
   rec::RecommenderAdminServiceImpl recommender_admin_service(training_jobs.get(), models.get(),

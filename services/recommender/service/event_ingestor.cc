@@ -9,8 +9,12 @@
 namespace aigc::recommender {
 
 EventIngestor::EventIngestor(Store* store, const Catalogue* catalogue, UserHistories* histories,
-                             ServiceMetrics* metrics)
-    : store_(store), catalogue_(catalogue), histories_(histories), metrics_(metrics) {}
+                             ExplorationBandit* bandit, ServiceMetrics* metrics)
+    : store_(store),
+      catalogue_(catalogue),
+      histories_(histories),
+      bandit_(bandit),
+      metrics_(metrics) {}
 
 absl::StatusOr<IngestResult> EventIngestor::Ingest(
     const google::protobuf::RepeatedPtrField<v1::Event>& events, int64_t first_index,
@@ -49,6 +53,7 @@ absl::StatusOr<IngestResult> EventIngestor::Ingest(
       if (appended.outcomes[i].stored) stored.push_back(std::move(valid[i]));
     }
     histories_->Append(stored);
+    if (bandit_ != nullptr) bandit_->Observe(stored);
   }
   metrics_->AddEvents(tally);
   return result;

@@ -13,6 +13,7 @@
 #include "google/protobuf/repeated_field.h"
 #include "services/recommender/service/catalogue.h"
 #include "services/recommender/service/service_metrics.h"
+#include "services/recommender/serving/exploration.h"
 #include "services/recommender/serving/user_histories.h"
 #include "services/recommender/store/store.h"
 
@@ -38,8 +39,9 @@ struct IngestResult {
 class EventIngestor {
  public:
   // None of the arguments is owned; all must outlive the ingestor.
+  // `bandit` may be null (no exploration feedback).
   EventIngestor(Store* store, const Catalogue* catalogue, UserHistories* histories,
-                ServiceMetrics* metrics);
+                ExplorationBandit* bandit, ServiceMetrics* metrics);
 
   EventIngestor(const EventIngestor&) = delete;
   EventIngestor& operator=(const EventIngestor&) = delete;
@@ -53,11 +55,10 @@ class EventIngestor {
   // ratings rounded to half stars, quantity 0 = 1 for carts and purchases)
   // and appended in one Store::AppendEvents call, which decides duplicates by
   // event_id; the newly stored ones join their users' histories at once, so
-  // the next recommendation sees them. On success adds the batch to aigc_recommender_events_total.
-  // The batch size bound (1000) is the caller's to check. Fails, storing
-  // nothing and counting nothing, with DEADLINE_EXCEEDED when `deadline` has
-  // passed once the batch is validated, or with the store's error
-  // (UNAVAILABLE, DATA_LOSS).
+  // the next recommendation sees them, and teach the exploration bandit. On success adds the batch
+  // to aigc_recommender_events_total. The batch size bound (1000) is the caller's to check. Fails,
+  // storing nothing and counting nothing, with DEADLINE_EXCEEDED when `deadline` has passed once
+  // the batch is validated, or with the store's error (UNAVAILABLE, DATA_LOSS).
   absl::StatusOr<IngestResult> Ingest(const google::protobuf::RepeatedPtrField<v1::Event>& events,
                                       int64_t first_index, absl::Time now, absl::Time deadline);
 
@@ -65,6 +66,7 @@ class EventIngestor {
   Store* const store_;
   const Catalogue* const catalogue_;
   UserHistories* const histories_;
+  ExplorationBandit* const bandit_;
   ServiceMetrics* const metrics_;
 };
 

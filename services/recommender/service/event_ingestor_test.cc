@@ -57,13 +57,14 @@ class EventIngestorTest : public ::testing::Test {
     auto catalogue = Catalogue::Load(temp_.store(), &items_);
     ASSERT_TRUE(catalogue.ok()) << catalogue.status();
     catalogue_ = *std::move(catalogue);
-    ingestor_ =
-        std::make_unique<EventIngestor>(temp_.store(), catalogue_.get(), &histories_, &metrics_);
+    ingestor_ = std::make_unique<EventIngestor>(temp_.store(), catalogue_.get(), &histories_,
+                                                &bandit_, &metrics_);
   }
 
   TempStore temp_;
   ItemDirectory items_;
   UserHistories histories_{100};
+  ExplorationBandit bandit_;
   prometheus::Registry registry_;
   ServiceMetrics metrics_{registry_};
   std::unique_ptr<Catalogue> catalogue_;
@@ -127,6 +128,16 @@ TEST_F(EventIngestorTest, StoredEventsJoinTheUsersHistoriesAtOnce) {
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].item_id, "m1");
   EXPECT_EQ(history[0].time, 1'700'000'000);
+}
+
+TEST_F(EventIngestorTest, AClickOnAnExploredItemRewardsTheBandit) {
+  bandit_.RecordImpression("u1", "m2");
+  Events events;
+  v1::Event click = TestEvent("e0", "u1", "m2");
+  click.set_type(v1::EVENT_TYPE_CLICK);
+  *events.Add() = click;
+  ASSERT_TRUE(ingestor_->Ingest(events, 0, kNow, absl::InfiniteFuture()).ok());
+  EXPECT_EQ(bandit_.Arm("m2"), std::make_pair(int64_t{1}, int64_t{1}));
 }
 
 TEST_F(EventIngestorTest, EventIdStoredByAnEarlierCallIsADuplicate) {

@@ -117,7 +117,7 @@ RecommenderServiceImpl::RecommenderServiceImpl(const ServiceState& state,
       engine_(state.engine),
       metrics_(registry),
       catalogue_(std::move(catalogue)),
-      ingestor_(store_, catalogue_.get(), state.histories, &metrics_) {
+      ingestor_(store_, catalogue_.get(), state.histories, state.bandit, &metrics_) {
   metrics_.SetCatalogueItems(catalogue_->size());
 }
 

@@ -53,6 +53,8 @@ struct ServiceState {
   UserHistories* histories = nullptr;
   // Ranks over state.items and state.histories.
   const RecommendEngine* engine = nullptr;
+  // Learns from ingested events; may be null.
+  ExplorationBandit* bandit = nullptr;
 };
 
 // Thread-safe: handlers run concurrently on gRPC's callback threads; the

@@ -119,6 +119,37 @@ std::vector<Candidate> BestCandidates(
   return found;
 }
 
+// The exploration slots of a list of `count`: the bandit's picks among the
+// next-best candidates after `picked`, where the model is less sure. Each
+// pick is recorded as an impression.
+std::vector<Candidate> Explore(
+    ExplorationBandit* bandit, float share, absl::string_view user_id,
+    const std::vector<float>& scores, int count, const std::vector<Candidate>& picked,
+    const std::function<std::shared_ptr<const ItemInfo>(int32_t)>& accept) {
+  if (bandit == nullptr || count < 2) return {};
+  const int slots = std::max(1, static_cast<int>(count * std::min(share, 0.2f)));
+  constexpr int kArms = 30;
+  std::vector<Candidate> arms;
+  for (Candidate& candidate : BestCandidates(scores, count + kArms, accept)) {
+    const bool listed = std::any_of(picked.begin(), picked.end(),
+                                    [&](const Candidate& p) { return p.index == candidate.index; });
+    if (!listed) arms.push_back(std::move(candidate));
+  }
+  std::vector<Candidate> explored;
+  const uint64_t seed =
+      static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())) ^
+      std::hash<std::string_view>()(std::string_view(user_id.data(), user_id.size()));
+  for (int slot = 0; slot < slots && !arms.empty(); ++slot) {
+    std::vector<std::string> ids;
+    for (const Candidate& arm : arms) ids.push_back(arm.info->product.id());
+    const int chosen = bandit->Pick(ids, seed + static_cast<uint64_t>(slot));
+    bandit->RecordImpression(user_id, ids[chosen]);
+    explored.push_back(arms[chosen]);
+    arms.erase(arms.begin() + chosen);
+  }
+  return explored;
+}
+
 // Maximal marginal relevance: each pick maximises
 // lambda * relevance - (1 - lambda) * max token similarity to the picks so
 // far, relevance being the score scaled to [0, 1] over the pool.
@@ -325,12 +356,26 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
     };
   };
   const int pool_size = lambda < 1.0f ? count * 3 : count;
-  const std::vector<Candidate> picked =
+  std::vector<Candidate> picked =
       Diversify(BestCandidates(scores, pool_size, accept(model)), count, lambda);
+  const std::vector<Candidate> explored =
+      request.explore() ? Explore(options_.bandit, options_.explore_share, request.user_id(),
+                                  scores, count, picked, accept(model))
+                        : std::vector<Candidate>();
+  if (picked.size() + explored.size() > static_cast<size_t>(count)) {
+    picked.resize(count - explored.size());
+  }
   for (const Candidate& candidate : picked) {
     const int rank = response.items_size() + 1;
     FillItem(candidate, rank, model.Explain(profile, candidate.index), model, *items_, context_ids,
              language, request.include_item_details(), *response.add_items());
+    chosen.insert(candidate.info->product.id());
+  }
+  for (const Candidate& candidate : explored) {
+    const int rank = response.items_size() + 1;
+    FillItem(candidate, rank, {.type = v1::REASON_TYPE_EXPLORATION}, model, *items_, context_ids,
+             language, request.include_item_details(), *response.add_items());
+    response.mutable_items(rank - 1)->set_exploration(true);
     chosen.insert(candidate.info->product.id());
   }
 

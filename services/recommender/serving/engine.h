@@ -8,6 +8,7 @@
 #include "common/runtime/model_repository.h"
 #include "services/recommender/algorithms/model.h"
 #include "services/recommender/serving/experiments.h"
+#include "services/recommender/serving/exploration.h"
 #include "services/recommender/serving/item_directory.h"
 #include "services/recommender/serving/user_histories.h"
 
@@ -27,6 +28,12 @@ struct EngineOptions {
   Hyperparameters params;
   // A/B experiments deciding requests that leave the algorithm unset.
   Experiments experiments;
+  // Share of a list's slots (at most 0.2; at least one slot for lists of two
+  // or more) that exploration fills when RecommendRequest.explore is true.
+  float explore_share = 0.1f;
+  // Picks exploration items and learns from their feedback; not owned. Null
+  // disables exploration.
+  ExplorationBandit* bandit = nullptr;
 };
 
 // Thread-safe; every method is const. Requests' metadata (request id,

@@ -250,6 +250,29 @@ TEST_F(EngineTest, AnExperimentDecidesRequestsWithoutAnAlgorithm) {
   EXPECT_TRUE(chosen->variant().empty());
 }
 
+TEST_F(EngineTest, ExplorationFillsTheLastSlotAndRecordsTheImpression) {
+  Serve(v1::ALGORITHM_POPULARITY);
+  ExplorationBandit bandit;
+  EngineOptions options;
+  options.bandit = &bandit;
+  v1::RecommendRequest request = Request("u6", v1::ALGORITHM_POPULARITY, 3);
+  request.set_explore(true);
+  auto response = Engine(std::move(options)).Recommend(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->items_size(), 3);
+  // Popularity ranks d2 d3 ...; the two best stay, the third slot explores
+  // among the rest.
+  EXPECT_EQ(response->items(0).item_id(), "d2");
+  EXPECT_FALSE(response->items(0).exploration());
+  const v1::RecommendedItem& explored = response->items(2);
+  EXPECT_TRUE(explored.exploration());
+  EXPECT_EQ(explored.reason_type(), v1::REASON_TYPE_EXPLORATION);
+  EXPECT_EQ(explored.rank(), 3);
+  EXPECT_NE(explored.item_id(), "d2");
+  EXPECT_NE(explored.item_id(), "d3");
+  EXPECT_EQ(bandit.Arm(explored.item_id()).first, 1);
+}
+
 TEST_F(EngineTest, BadRequestsNameTheField) {
   const RecommendEngine engine = Engine();
   const std::vector<std::pair<std::string, std::function<void(v1::RecommendRequest&)>>> cases = {
