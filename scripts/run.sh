@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, starts the four services on
-# this machine (loopback, default ports), checks that each reports SERVING and
-# keeps them up until Ctrl-C, then drains and stops them cleanly.
+# this machine (loopback, default ports), checks that each reports SERVING,
+# loads MovieLens into the recommender and demonstrates it (training on first
+# run, recommendations with reasons, more-like-this, a real-time update), keeps
+# everything up until Ctrl-C, then drains and stops the services cleanly.
 #   scripts/run.sh           run until Ctrl-C
-#   scripts/run.sh --smoke   start, check, stop; exit status says whether all was well
+#   scripts/run.sh --smoke   start, check, stop (no demo); exit status says whether all was well
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=false
@@ -15,7 +17,7 @@ esac
 
 scripts/bootstrap.sh --check 2>/dev/null || scripts/bootstrap.sh
 scripts/build.sh --target aigc-gateway aigc-recommender aigc-copywriter aigc-imagegen \
-  aigc-health-probe
+  aigc-health-probe aigc-rec-import aigc-rec-demo
 
 # name, binary, gRPC port, metrics port, service to probe
 services=(
@@ -85,6 +87,12 @@ if $smoke; then
   stop_all
   exit $?
 fi
+echo
+echo "recommender demo: MovieLens from r-cran-dslabs, loaded through the public RPCs"
+scripts/data/movielens.sh
+build/services/recommender/tools/aigc-rec-import --target=127.0.0.1:50051
+build/services/recommender/tools/aigc-rec-demo --target=127.0.0.1:50051
+echo
 echo "all services up; press Ctrl-C to stop"
 wait -n "${pids[@]}" || true
 echo "a service exited unexpectedly; stopping the rest" >&2

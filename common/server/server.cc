@@ -1,9 +1,12 @@
 #include "common/server/server.h"
 
+#include <semaphore.h>
 #include <signal.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -23,30 +26,38 @@
 namespace aigc::server {
 namespace {
 
-sigset_t TerminationSignals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  return signals;
+// SIGTERM and SIGINT reach Run() through a semaphore their handler posts
+// (sem_post is async-signal-safe). A handler rather than blocking the signals
+// and sigwait: libraries may start threads before main (OpenBLAS does, under
+// LibTorch), and a signal delivered to one of those unblocked threads would
+// take its default action and kill the process instead of draining it.
+// Installing a handler also undoes the "ignore SIGINT" a shell sets for
+// background jobs.
+sem_t termination;
+std::atomic<int> termination_signal{0};
+
+void OnTerminationSignal(int signal) {
+  termination_signal.store(signal);
+  sem_post(&termination);
 }
 
-// Blocked in every thread (threads inherit the mask), so the signals stay
-// pending until Run() takes them with sigwait. A shell that starts us in the
-// background sets SIGINT to "ignore", which would discard it: reset that.
-void BlockTerminationSignals() {
-  std::signal(SIGTERM, SIG_DFL);
-  std::signal(SIGINT, SIG_DFL);
-  const sigset_t signals = TerminationSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+void InstallTerminationHandler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sem_init(&termination, /*pshared=*/0, /*value=*/0);
+    struct sigaction action = {};
+    action.sa_handler = OnTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+  });
 }
 
 int WaitForTerminationSignal() {
-  const sigset_t signals = TerminationSignals();
-  int signal = 0;
-  while (sigwait(&signals, &signal) != 0) {
+  while (sem_wait(&termination) != 0) {
   }
-  return signal;
+  return termination_signal.load();
 }
 
 std::string HostPort(const std::string& host, int port) {
@@ -57,8 +68,10 @@ std::string HostPort(const std::string& host, int port) {
 }  // namespace
 
 ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage) {
-  BlockTerminationSignals();
+  // After InitBinary: logging resets SIGTERM when it installs glog's crash
+  // handler.
   cli::InitBinary(argc, argv, usage);
+  InstallTerminationHandler();
   absl::StatusOr<ServingOptions> options = ServingOptionsFromFlags();
   if (!options.ok()) cli::ExitWithReason(options.status().message());
   return *std::move(options);
@@ -118,8 +131,7 @@ absl::Status Server::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
 
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(grpc_metrics_->NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const auto& [service, full_name] : services_) builder.RegisterService(service);
@@ -135,8 +147,7 @@ absl::Status Server::Start() {
     health->SetServingStatus(full_name, true);
   }
   LOG(INFO) << name_ << " serving gRPC on " << HostPort(options_.host, port_)
-            << ", metrics on http://" << HostPort(options_.host, metrics_port())
-            << "/metrics";
+            << ", metrics on http://" << HostPort(options_.host, metrics_port()) << "/metrics";
   std::cout << name_ << " serving grpc_port=" << port_ << " metrics_port=" << metrics_port()
             << std::endl;
   return absl::OkStatus();

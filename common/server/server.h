@@ -35,9 +35,9 @@ class MetricsEndpoint;
 
 namespace aigc::server {
 
-// Prepares a serving binary, first thing in main: blocks SIGTERM and SIGINT in
-// every thread (they are taken by Server::Run), starts logging, and parses the
-// command line. Prints --help/--version and exits 0 when asked. On an unknown
+// Prepares a serving binary, first thing in main: starts logging, parses the
+// command line, and routes SIGTERM and SIGINT, whichever thread receives them,
+// to Server::Run. Prints --help/--version and exits 0 when asked. On an unknown
 // flag, a bad value, an unreadable --flagfile or a stray argument it prints one
 // line saying why on stderr and exits 1.
 ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage);

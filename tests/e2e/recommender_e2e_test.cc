@@ -3,13 +3,17 @@
 // the same store refuses to start, and bad input comes back as BatchErrors.
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -222,6 +226,31 @@ TEST_F(RecommenderE2eTest, OutOfRangeRatingIsReportedAsABatchErrorOfAnOkCall) {
 
   server.process->Signal(SIGTERM);
   EXPECT_EQ(server.process->WaitForExit(kExitTimeout), 0) << server.process->stderr_text();
+}
+
+// Libraries start threads before main (OpenBLAS does, under LibTorch), and
+// those do not block SIGTERM: a SIGTERM the kernel hands to one of them must
+// still drain the server, not kill it.
+TEST_F(RecommenderE2eTest, SigtermDeliveredToAnyThreadDrainsCleanly) {
+  Recommender server = StartRecommender(store_path());
+  ASSERT_NE(server.stub, nullptr);
+  const pid_t pid = server.process->pid();
+  pid_t target = pid;
+  for (const auto& task :
+       std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/task"))) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (!absl::StartsWith(line, "SigBlk:")) continue;
+      const uint64_t blocked = std::stoull(line.substr(7), nullptr, 16);
+      if ((blocked & (uint64_t{1} << (SIGTERM - 1))) == 0) {
+        target = static_cast<pid_t>(std::stoi(task.path().filename().string()));
+      }
+    }
+  }
+  ASSERT_EQ(syscall(SYS_tgkill, pid, target, SIGTERM), 0);
+  EXPECT_EQ(server.process->WaitForExit(kExitTimeout), 0) << server.process->stderr_text();
+  EXPECT_NE(server.process->stderr_text().find("received Terminated"), std::string::npos);
 }
 
 }  // namespace
