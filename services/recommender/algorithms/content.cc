@@ -18,14 +18,16 @@ namespace v1 = aigc::recommender::v1;
 class ContentModel final : public RecModel {
  public:
   ContentModel(IdIndex users, IdIndex items, std::vector<std::string> tokens,
-               std::vector<int32_t> offsets, std::vector<int32_t> item_tokens,
-               std::vector<float> item_weights)
+               std::vector<float> idf, std::vector<int32_t> offsets,
+               std::vector<int32_t> item_tokens, std::vector<float> item_weights)
       : RecModel(std::move(users), std::move(items)),
         tokens_(std::move(tokens)),
+        idf_(std::move(idf)),
         offsets_(std::move(offsets)),
         item_tokens_(std::move(item_tokens)),
         item_weights_(std::move(item_weights)),
         token_items_(tokens_.size()) {
+    for (size_t t = 0; t < tokens_.size(); ++t) token_index_[tokens_[t]] = static_cast<int32_t>(t);
     for (int32_t i = 0; i < this->items().size(); ++i) {
       for (int32_t n = offsets_[i]; n < offsets_[i + 1]; ++n) {
         token_items_[item_tokens_[n]].emplace_back(i, item_weights_[n]);
@@ -46,6 +48,23 @@ class ContentModel final : public RecModel {
       vector[item_tokens_[n]] = item_weights_[n];
     }
     ScoreAgainst(vector, scores);
+    return absl::OkStatus();
+  }
+
+  // Cosine between the items and the TF-IDF vector of `tokens`; items
+  // sharing no token are not proposed.
+  absl::Status SimilarToTokens(const std::vector<std::string>& tokens,
+                               absl::Span<float> scores) const override {
+    absl::flat_hash_map<int32_t, float> vector;
+    for (const std::string& token : tokens) {
+      auto it = token_index_.find(token);
+      if (it != token_index_.end()) vector[it->second] = idf_[it->second];
+    }
+    if (vector.empty()) return absl::NotFoundError("no token is known to the content model");
+    ScoreAgainst(vector, scores);
+    for (float& score : scores) {
+      if (score <= 0) score = -std::numeric_limits<float>::infinity();
+    }
     return absl::OkStatus();
   }
 
@@ -74,6 +93,7 @@ class ContentModel final : public RecModel {
  protected:
   void SaveWeights(Archive& archive) const override {
     archive.PutStrings("tokens", tokens_);
+    archive.PutFloats("idf", 1, static_cast<int64_t>(idf_.size()), idf_);
     archive.PutInts("offsets", offsets_);
     archive.PutInts("item_tokens", item_tokens_);
     archive.PutFloats("item_weights", 1, static_cast<int64_t>(item_weights_.size()), item_weights_);
@@ -106,6 +126,9 @@ class ContentModel final : public RecModel {
   }
 
   const std::vector<std::string> tokens_;
+  // Inverse document frequency per token: ln(items / items carrying it) + 1.
+  const std::vector<float> idf_;
+  absl::flat_hash_map<std::string, int32_t> token_index_;
   // Item i's tokens and weights span [offsets_[i], offsets_[i + 1]).
   const std::vector<int32_t> offsets_;
   const std::vector<int32_t> item_tokens_;
@@ -143,7 +166,12 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainContent(const TrainingSet& set,
         "content: no token is shared by content.min_items items; the catalogue has no attributes");
   }
   absl::flat_hash_map<std::string, int32_t> token_index;
-  for (size_t t = 0; t < tokens.size(); ++t) token_index[tokens[t]] = static_cast<int32_t>(t);
+  std::vector<float> idf(tokens.size());
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    token_index[tokens[t]] = static_cast<int32_t>(t);
+    idf[t] = static_cast<float>(
+        std::log(static_cast<double>(items) / document_frequency[tokens[t]]) + 1.0);
+  }
 
   std::vector<int32_t> offsets{0};
   std::vector<int32_t> item_tokens;
@@ -155,10 +183,10 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainContent(const TrainingSet& set,
       for (const std::string& token : set.item_tokens[i]) {
         auto it = token_index.find(token);
         if (it == token_index.end()) continue;
-        const double idf = std::log(static_cast<double>(items) / document_frequency[token]) + 1.0;
+        const double weight = idf[it->second];
         item_tokens.push_back(it->second);
-        item_weights.push_back(static_cast<float>(idf));
-        norm += idf * idf;
+        item_weights.push_back(static_cast<float>(weight));
+        norm += weight * weight;
       }
     }
     for (size_t n = begin; n < item_weights.size(); ++n) {
@@ -167,13 +195,16 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainContent(const TrainingSet& set,
     offsets.push_back(static_cast<int32_t>(item_tokens.size()));
   }
   context.Report(1.0, absl::StrCat("content: ", tokens.size(), " tokens"));
-  return std::make_unique<ContentModel>(set.users, set.items, std::move(tokens), std::move(offsets),
-                                        std::move(item_tokens), std::move(item_weights));
+  return std::make_unique<ContentModel>(set.users, set.items, std::move(tokens), std::move(idf),
+                                        std::move(offsets), std::move(item_tokens),
+                                        std::move(item_weights));
 }
 
 absl::StatusOr<std::unique_ptr<RecModel>> LoadContent(IdIndex users, IdIndex items,
                                                       const Archive& archive) {
   AIGC_ASSIGN_OR_RETURN(std::vector<std::string> tokens, archive.GetStrings("tokens"));
+  AIGC_ASSIGN_OR_RETURN(FloatMatrix idf, archive.GetFloats("idf"));
+  AIGC_RETURN_IF_ERROR(internal::CheckShape(idf, 1, static_cast<int64_t>(tokens.size()), "idf"));
   AIGC_ASSIGN_OR_RETURN(std::vector<int32_t> offsets, archive.GetInts("offsets"));
   AIGC_ASSIGN_OR_RETURN(std::vector<int32_t> item_tokens, archive.GetInts("item_tokens"));
   AIGC_ASSIGN_OR_RETURN(FloatMatrix weights, archive.GetFloats("item_weights"));
@@ -187,8 +218,8 @@ absl::StatusOr<std::unique_ptr<RecModel>> LoadContent(IdIndex users, IdIndex ite
     return absl::DataLossError("archive entry \"offsets\" is inconsistent");
   }
   return std::make_unique<ContentModel>(std::move(users), std::move(items), std::move(tokens),
-                                        std::move(offsets), std::move(item_tokens),
-                                        std::move(weights.values));
+                                        std::move(idf.values), std::move(offsets),
+                                        std::move(item_tokens), std::move(weights.values));
 }
 
 }  // namespace aigc::recommender

@@ -58,6 +58,20 @@ TEST(ContentTest, DropsTokensOfASingleItem) {
   EXPECT_NEAR(SimilarOf(**model, "c").at("a"), 1 / std::sqrt(2.0), 1e-6);
 }
 
+TEST(ContentTest, MatchesAnUnseenItemByItsTokens) {
+  auto model = Train(v1::ALGORITHM_CONTENT, Tagged(), {{"content.min_items", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  // {x, unknown}: the vector is x alone (unknown tokens drop out), so it
+  // scores like b: a 1/sqrt2, b 1, c not proposed (no shared token).
+  std::vector<float> scores(3);
+  ASSERT_TRUE((*model)->SimilarToTokens({"tag:x", "tag:unknown"}, absl::MakeSpan(scores)).ok());
+  EXPECT_NEAR(scores[(*model)->items().Find("a")], 1 / std::sqrt(2.0), 1e-6);
+  EXPECT_NEAR(scores[(*model)->items().Find("b")], 1.0, 1e-6);
+  EXPECT_TRUE(std::isinf(scores[(*model)->items().Find("c")]));
+  EXPECT_EQ((*model)->SimilarToTokens({"tag:unknown"}, absl::MakeSpan(scores)).code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST(ContentTest, FailsWithoutAttributes) {
   auto model = Train(v1::ALGORITHM_CONTENT, MakeSet({{"u0", "a"}}));
   EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);

@@ -72,6 +72,11 @@ absl::Status RecModel::Similar(int32_t, absl::Span<float>) const {
       absl::StrCat(v1::Algorithm_Name(algorithm()), " has no item similarity"));
 }
 
+absl::Status RecModel::SimilarToTokens(const std::vector<std::string>&, absl::Span<float>) const {
+  return absl::UnimplementedError(
+      absl::StrCat(v1::Algorithm_Name(algorithm()), " does not match content tokens"));
+}
+
 Explanation RecModel::Explain(const UserProfile&, int32_t) const { return {}; }
 
 absl::StatusOr<RatingEstimate> RecModel::PredictRating(const UserProfile&, int32_t) const {

@@ -77,6 +77,13 @@ class RecModel {
   // kNN).
   virtual absl::Status Similar(int32_t item, absl::Span<float> scores) const;
 
+  // Writes each item's similarity to an item the model never saw, described
+  // by its content tokens (ItemTokens), into `scores` (-infinity = not
+  // similar). NOT_FOUND when no token is known to the model; UNIMPLEMENTED
+  // unless the algorithm is content-based.
+  virtual absl::Status SimilarToTokens(const std::vector<std::string>& tokens,
+                                       absl::Span<float> scores) const;
+
   // Why `item` suits `profile`. The default cites no item
   // (REASON_TYPE_PERSONALIZED).
   virtual Explanation Explain(const UserProfile& profile, int32_t item) const;

@@ -465,41 +465,52 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommendEngine::SimilarItems(
     return absl::UnavailableError(
         absl::StrCat("algorithm: model for ", v1::Algorithm_Name(algorithm), " not loaded"));
   }
-  // An item the model never saw: content neighbours, else popular items of
-  // its category.
-  if (loaded == nullptr || AsRecModel(*loaded)->items().Find(request.item_id()) < 0) {
-    if (loaded != nullptr) response.set_fallback_reason(v1::FALLBACK_REASON_COLD_START_ITEM);
-    algorithm = v1::ALGORITHM_CONTENT;
-    loaded = Loaded(algorithm);
-    if (loaded == nullptr || AsRecModel(*loaded)->items().Find(request.item_id()) < 0) {
-      algorithm = v1::ALGORITHM_POPULARITY;
-      loaded = Loaded(algorithm);
+  // An item the model never saw (new since its training): content neighbours
+  // by the item's attributes, else popular items of its category.
+  const bool known = loaded != nullptr && AsRecModel(*loaded)->items().Find(request.item_id()) >= 0;
+  std::vector<float> scores;
+  if (!known) {
+    response.set_fallback_reason(loaded != nullptr ? v1::FALLBACK_REASON_COLD_START_ITEM
+                                                   : v1::FALLBACK_REASON_MODEL_NOT_LOADED);
+    loaded = nullptr;
+    if (auto content = Loaded(v1::ALGORITHM_CONTENT)) {
+      const RecModel& content_model = *AsRecModel(*content);
+      scores.assign(content_model.items().size(), 0.0f);
+      const int32_t index = content_model.items().Find(request.item_id());
+      const absl::Status status =
+          index >= 0 ? content_model.Similar(index, absl::MakeSpan(scores))
+                     : content_model.SimilarToTokens(query->tokens, absl::MakeSpan(scores));
+      if (status.ok()) {
+        algorithm = v1::ALGORITHM_CONTENT;
+        loaded = content;
+      }
     }
     if (loaded == nullptr) {
-      return absl::UnavailableError(
-          "no recommendation model is loaded (train one with aigc-rec-train or the Train RPC)");
-    }
-    if (response.fallback_reason() == v1::FALLBACK_REASON_UNSPECIFIED) {
-      response.set_fallback_reason(v1::FALLBACK_REASON_MODEL_NOT_LOADED);
+      algorithm = v1::ALGORITHM_POPULARITY;
+      loaded = Loaded(algorithm);
+      if (loaded == nullptr) {
+        return absl::UnavailableError(
+            "no recommendation model is loaded (train one with aigc-rec-train or the Train RPC)");
+      }
+      // Popular items of the query's category.
+      const RecModel& popularity = *AsRecModel(*loaded);
+      scores.assign(popularity.items().size(), 0.0f);
+      popularity.Score(UserProfile{}, absl::MakeSpan(scores));
+      for (int32_t i = 0; i < popularity.items().size(); ++i) {
+        auto info = items_->Find(popularity.items().Id(i));
+        if (info == nullptr || info->product.category() != query->product.category()) {
+          scores[i] = -std::numeric_limits<float>::infinity();
+        }
+      }
     }
   }
   const RecModel& model = *AsRecModel(*loaded);
   response.set_algorithm(algorithm);
   *response.mutable_model() = RefOf({loaded, &model});
-
-  std::vector<float> scores(model.items().size());
-  const int32_t query_index = model.items().Find(request.item_id());
-  if (query_index >= 0) {
-    AIGC_RETURN_IF_ERROR(model.Similar(query_index, absl::MakeSpan(scores)));
-  } else {
-    // Only popularity gets here: popular items of the query's category.
-    model.Score(UserProfile{}, absl::MakeSpan(scores));
-    for (int32_t i = 0; i < model.items().size(); ++i) {
-      auto info = items_->Find(model.items().Id(i));
-      if (info == nullptr || info->product.category() != query->product.category()) {
-        scores[i] = -std::numeric_limits<float>::infinity();
-      }
-    }
+  if (known) {
+    scores.assign(model.items().size(), 0.0f);
+    AIGC_RETURN_IF_ERROR(
+        model.Similar(model.items().Find(request.item_id()), absl::MakeSpan(scores)));
   }
   const auto accept = [&](int32_t index) -> std::shared_ptr<const ItemInfo> {
     const std::string& id = model.items().Id(index);

@@ -330,6 +330,28 @@ TEST_F(EngineTest, SimilarItemsUseItemNeighbours) {
   EXPECT_EQ(engine.SimilarItems(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(EngineTest, ANewItemGetsContentNeighboursByItsAttributes) {
+  catalogue_[1].set_material("silk");  // d2 is silk, like the new item
+  catalogue_[3].set_material("wool");
+  items_.Put(catalogue_);
+  Serve(v1::ALGORITHM_POPULARITY);
+  Serve(v1::ALGORITHM_ITEM_KNN);
+  Serve(v1::ALGORITHM_CONTENT, {{"content.min_items", "1"}});
+  common::Product fresh = Item("d9", "新款真丝裙", common::CATEGORY_DRESS, 39900);
+  fresh.set_material("silk");
+  items_.Put({fresh});
+  v1::SimilarItemsRequest request;
+  request.set_item_id("d9");
+  request.set_count(1);
+  auto response = Engine().SimilarItems(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->fallback_reason(), v1::FALLBACK_REASON_COLD_START_ITEM);
+  EXPECT_EQ(response->algorithm(), v1::ALGORITHM_CONTENT);
+  ASSERT_EQ(response->items_size(), 1);
+  EXPECT_EQ(response->items(0).item_id(), "d2");  // same category and material
+  EXPECT_EQ(response->items(0).reason(), "与「新款真丝裙」相似");
+}
+
 TEST_F(EngineTest, ANewItemGetsPopularItemsOfItsCategory) {
   Serve(v1::ALGORITHM_POPULARITY);
   Serve(v1::ALGORITHM_ITEM_KNN);
