@@ -3,6 +3,9 @@
 #ifndef AIGC_COMMON_CLI_CLI_H_
 #define AIGC_COMMON_CLI_CLI_H_
 
+#include <utility>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace aigc::cli {
@@ -17,6 +20,14 @@ void InitBinary(int argc, char** argv, absl::string_view usage);
 // Prints "<program>: <reason>" on stderr and exits 1. For bad flag values found
 // after InitBinary.
 [[noreturn]] void ExitWithReason(absl::string_view reason);
+
+// The value `value` holds; ExitWithReason with its status otherwise. For
+// tools, whose every failure ends the run.
+template <typename T>
+T ValueOrExit(absl::StatusOr<T> value) {
+  if (!value.ok()) ExitWithReason(value.status().ToString());
+  return *std::move(value);
+}
 
 }  // namespace aigc::cli
 

@@ -23,12 +23,8 @@ class AdminServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(temp_.store(), nullptr);
-    runtime::ModelRepositoryOptions options;
-    options.root = temp_.dir() / "models";
-    std::filesystem::create_directories(options.root);
-    auto models = runtime::ModelRepository::Create(options, &inference_metrics_, LoadRecModel);
-    ASSERT_TRUE(models.ok()) << models.status();
-    models_ = *std::move(models);
+    models_ = temp_.NewModelRepository(&inference_metrics_);
+    ASSERT_NE(models_, nullptr);
     for (v1::Algorithm algorithm : TrainableAlgorithms()) {
       models_->AddModel(RepositoryModelName(algorithm)).IgnoreError();  // none published yet
     }

@@ -59,12 +59,8 @@ class RecommenderServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(temp_.store(), nullptr);
-    runtime::ModelRepositoryOptions options;
-    options.root = temp_.dir() / "models";
-    std::filesystem::create_directories(options.root);
-    auto models = runtime::ModelRepository::Create(options, &inference_metrics_, LoadRecModel);
-    ASSERT_TRUE(models.ok()) << models.status();
-    models_ = *std::move(models);
+    models_ = temp_.NewModelRepository(&inference_metrics_);
+    ASSERT_NE(models_, nullptr);
     engine_ =
         std::make_unique<RecommendEngine>(models_.get(), &items_, &histories_, EngineOptions{});
     auto service = RecommenderServiceImpl::Create({.store = temp_.store(),

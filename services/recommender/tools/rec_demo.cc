@@ -50,9 +50,9 @@ void EnsureTrained(v1::RecommenderAdminService::Stub& admin) {
     }
   }
   v1::TrainRequest request;
-  for (v1::Algorithm algorithm : {v1::ALGORITHM_POPULARITY, v1::ALGORITHM_ITEM_KNN,
-                                  v1::ALGORITHM_USER_KNN, v1::ALGORITHM_EASE, v1::ALGORITHM_ALS,
-                                  v1::ALGORITHM_CONTENT}) {
+  for (v1::Algorithm algorithm :
+       {v1::ALGORITHM_POPULARITY, v1::ALGORITHM_ITEM_KNN, v1::ALGORITHM_USER_KNN,
+        v1::ALGORITHM_EASE, v1::ALGORITHM_ALS, v1::ALGORITHM_CONTENT}) {
     request.add_algorithms(algorithm);
   }
   request.set_evaluate(false);
@@ -80,12 +80,13 @@ void EnsureTrained(v1::RecommenderAdminService::Stub& admin) {
 }
 
 void Print(absl::string_view title, const v1::RecommendResponse& response) {
-  std::printf("\n%.*s  [%s, model %s v%s%s]\n", static_cast<int>(title.size()), title.data(),
-              v1::Algorithm_Name(response.algorithm()).c_str(), response.model().name().c_str(),
-              response.model().version().c_str(),
-              response.fallback_reason() == v1::FALLBACK_REASON_UNSPECIFIED
-                  ? ""
-                  : absl::StrCat(", ", v1::FallbackReason_Name(response.fallback_reason())).c_str());
+  std::printf(
+      "\n%.*s  [%s, model %s v%s%s]\n", static_cast<int>(title.size()), title.data(),
+      v1::Algorithm_Name(response.algorithm()).c_str(), response.model().name().c_str(),
+      response.model().version().c_str(),
+      response.fallback_reason() == v1::FALLBACK_REASON_UNSPECIFIED
+          ? ""
+          : absl::StrCat(", ", v1::FallbackReason_Name(response.fallback_reason())).c_str());
   for (const v1::RecommendedItem& item : response.items()) {
     std::printf("  %d. %-50s %s\n", item.rank(), item.item().title().c_str(),
                 item.reason().c_str());
@@ -140,8 +141,9 @@ int Main() {
   rating->set_rating(5.0f);
   v1::WriteEventsResponse written;
   Check(service->WriteEvents(Context().get(), write, &written), "WriteEvents");
-  Print(absl::StrCat("for ", visitor, " right after rating ", absl::GetFlag(FLAGS_item), " 5 stars"),
-        Recommend(*service, visitor, "en-US"));
+  Print(
+      absl::StrCat("for ", visitor, " right after rating ", absl::GetFlag(FLAGS_item), " 5 stars"),
+      Recommend(*service, visitor, "en-US"));
   return 0;
 }
 

@@ -46,12 +46,6 @@ struct Row {
   double eval_seconds = 0;
 };
 
-template <typename T>
-T OrExit(absl::StatusOr<T> value) {
-  if (!value.ok()) cli::ExitWithReason(value.status().ToString());
-  return std::move(*value);
-}
-
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -110,20 +104,20 @@ void WriteJson(const std::string& path, const std::vector<Row>& rows) {
 }
 
 int Main() {
-  const std::vector<int> ks = OrExit(ParseCutoffs(absl::GetFlag(FLAGS_k), "--k"));
-  const Hyperparameters params =
-      OrExit(ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  const std::vector<int> ks = cli::ValueOrExit(ParseCutoffs(absl::GetFlag(FLAGS_k), "--k"));
+  const Hyperparameters params = cli::ValueOrExit(
+      ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   const std::vector<v1::Algorithm> algorithms =
-      OrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
+      cli::ValueOrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
 
   const auto load_start = Clock::now();
-  const TrainingSet set = OrExit(TrainingSetFromMovieLens(absl::GetFlag(FLAGS_ratings)));
+  const TrainingSet set = cli::ValueOrExit(TrainingSetFromMovieLens(absl::GetFlag(FLAGS_ratings)));
   eval::SplitOptions split_options;
   split_options.test_fraction = absl::GetFlag(FLAGS_test_fraction);
   split_options.seed = absl::GetFlag(FLAGS_seed);
   split_options.min_interactions = absl::GetFlag(FLAGS_min_interactions);
-  const eval::TrainTestSets sets = OrExit(eval::MakeTrainTestSets(set, split_options));
+  const eval::TrainTestSets sets = cli::ValueOrExit(eval::MakeTrainTestSets(set, split_options));
   std::fprintf(stderr,
                "aigc-rec-eval: %d users, %d items, %zu interactions; %zu train, %zu test users "
                "(seed %llu, test fraction %.2f), loaded in %.1fs\n",
@@ -145,7 +139,7 @@ int Main() {
                    static_cast<int>(message.size()), message.data());
     };
     const auto start = Clock::now();
-    auto model = OrExit(TrainModel(algorithm, sets.train, params, context));
+    auto model = cli::ValueOrExit(TrainModel(algorithm, sets.train, params, context));
     const double seconds = SecondsSince(start);
     return *trained.emplace(algorithm, std::make_pair(std::move(model), seconds))
                 .first->second.first;
@@ -179,7 +173,7 @@ int Main() {
       };
     }
     const auto eval_start = Clock::now();
-    row.report = OrExit(
+    row.report = cli::ValueOrExit(
         eval::EvaluateRanking(score, sets, eval::OfflineOptions{.ks = ks, .threads = threads}));
     if (model != nullptr) {
       if (auto rmse = eval::EvaluateRmse(*model, sets); rmse.ok()) row.rmse = *rmse;

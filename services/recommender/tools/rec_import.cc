@@ -41,16 +41,16 @@ std::unique_ptr<grpc::ClientContext> Context() {
 int Main() {
   const int batch = absl::GetFlag(FLAGS_batch_size);
   if (batch < 1 || batch > 1000) cli::ExitWithReason("--batch_size: must be in [1, 1000]");
-  auto data = eval::ReadMovieLensCsv(absl::GetFlag(FLAGS_ratings));
-  if (!data.ok()) cli::ExitWithReason(data.status().ToString());
+  const eval::MovieLensData data =
+      cli::ValueOrExit(eval::ReadMovieLensCsv(absl::GetFlag(FLAGS_ratings)));
   auto stub = v1::RecommenderService::NewStub(
       grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()));
 
   int64_t created = 0, updated = 0, rejected_items = 0;
-  for (size_t begin = 0; begin < data->movies.size(); begin += batch) {
+  for (size_t begin = 0; begin < data.movies.size(); begin += batch) {
     v1::UpsertItemsRequest request;
-    for (size_t i = begin; i < std::min(data->movies.size(), begin + batch); ++i) {
-      *request.add_items() = eval::MovieToProduct(data->movies[i]);
+    for (size_t i = begin; i < std::min(data.movies.size(), begin + batch); ++i) {
+      *request.add_items() = eval::MovieToProduct(data.movies[i]);
     }
     v1::UpsertItemsResponse response;
     Check(stub->UpsertItems(Context().get(), request, &response), "UpsertItems");
@@ -59,14 +59,14 @@ int Main() {
     rejected_items += response.rejected_count();
   }
   std::fprintf(stderr, "items: %zu sent, %lld created, %lld updated, %lld rejected\n",
-               data->movies.size(), static_cast<long long>(created),
-               static_cast<long long>(updated), static_cast<long long>(rejected_items));
+               data.movies.size(), static_cast<long long>(created), static_cast<long long>(updated),
+               static_cast<long long>(rejected_items));
 
   int64_t accepted = 0, duplicates = 0, rejected_events = 0;
-  for (size_t begin = 0; begin < data->ratings.size(); begin += batch) {
+  for (size_t begin = 0; begin < data.ratings.size(); begin += batch) {
     v1::WriteEventsRequest request;
-    for (size_t i = begin; i < std::min(data->ratings.size(), begin + batch); ++i) {
-      *request.add_events() = eval::RatingToEvent(data->ratings[i]);
+    for (size_t i = begin; i < std::min(data.ratings.size(), begin + batch); ++i) {
+      *request.add_events() = eval::RatingToEvent(data.ratings[i]);
     }
     v1::WriteEventsResponse response;
     Check(stub->WriteEvents(Context().get(), request, &response), "WriteEvents");
@@ -74,11 +74,11 @@ int Main() {
     duplicates += response.duplicate_count();
     rejected_events += response.rejected_count();
     if ((begin / batch) % 20 == 19) {
-      std::fprintf(stderr, "events: %zu/%zu\n", begin + batch, data->ratings.size());
+      std::fprintf(stderr, "events: %zu/%zu\n", begin + batch, data.ratings.size());
     }
   }
   std::fprintf(stderr, "events: %zu sent, %lld accepted, %lld duplicates, %lld rejected\n",
-               data->ratings.size(), static_cast<long long>(accepted),
+               data.ratings.size(), static_cast<long long>(accepted),
                static_cast<long long>(duplicates), static_cast<long long>(rejected_events));
   return rejected_items + rejected_events == 0 ? 0 : 1;
 }

@@ -38,28 +38,23 @@ namespace {
 
 namespace v1 = aigc::recommender::v1;
 
-template <typename T>
-T OrExit(absl::StatusOr<T> value) {
-  if (!value.ok()) cli::ExitWithReason(value.status().ToString());
-  return std::move(*value);
-}
-
 TrainingSet LoadTrainingSet() {
   const std::string ratings = absl::GetFlag(FLAGS_ratings);
   const std::string store_path = absl::GetFlag(FLAGS_store_path);
   if (ratings.empty() == store_path.empty()) {
     cli::ExitWithReason("give exactly one of --ratings and --store_path");
   }
-  if (!ratings.empty()) return OrExit(TrainingSetFromMovieLens(ratings));
-  const auto store = OrExit(Store::Open({.path = store_path}));
-  return OrExit(TrainingSetFromStore(*store));
+  if (!ratings.empty()) return cli::ValueOrExit(TrainingSetFromMovieLens(ratings));
+  const auto store = cli::ValueOrExit(Store::Open({.path = store_path}));
+  return cli::ValueOrExit(TrainingSetFromStore(*store));
 }
 
 int Main(int argc, char** argv) {
   TrainRunOptions options;
-  options.algorithms = OrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
-  options.params =
-      OrExit(ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
+  options.algorithms =
+      cli::ValueOrExit(ParseAlgorithmList(absl::GetFlag(FLAGS_algorithms), "--algorithms"));
+  options.params = cli::ValueOrExit(
+      ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   options.evaluate = absl::GetFlag(FLAGS_evaluate);
   options.split.test_fraction = absl::GetFlag(FLAGS_test_fraction);
   options.split.seed = absl::GetFlag(FLAGS_seed);
@@ -74,7 +69,7 @@ int Main(int argc, char** argv) {
   const TrainingSet set = LoadTrainingSet();
   std::fprintf(stderr, "aigc-rec-train: %d users, %d items, %zu interactions\n", set.users.size(),
                set.items.size(), set.interactions.size());
-  const TrainRunResult result = OrExit(TrainAndPublish(set, options));
+  const TrainRunResult result = cli::ValueOrExit(TrainAndPublish(set, options));
   for (const auto& [algorithm, manifest] : result.published) {
     std::printf("%s version %lld -> %s/%s/%lld\n", manifest.name().c_str(),
                 static_cast<long long>(manifest.version()), options.repository.c_str(),

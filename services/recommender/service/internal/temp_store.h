@@ -12,7 +12,9 @@
 
 #include "aigc/common/v1/common.pb.h"
 #include "aigc/recommender/v1/recommender.pb.h"
+#include "common/runtime/model_repository.h"
 #include "gtest/gtest.h"
+#include "services/recommender/repository/rec_models.h"
 #include "services/recommender/store/store.h"
 
 namespace aigc::recommender::internal {
@@ -48,8 +50,24 @@ class TempStore {
   TempStore& operator=(const TempStore&) = delete;
 
   Store* store() const { return store_.get(); }
-  // The temp directory, for other files a test needs (e.g. models).
+  // The temp directory, for other files a test needs.
   const std::filesystem::path& dir() const { return dir_; }
+
+  // A model repository of recommender models in dir()/models (created, empty,
+  // not polled), reporting to `metrics`. Null, with a test failure recorded,
+  // when it cannot be created.
+  std::unique_ptr<runtime::ModelRepository> NewModelRepository(
+      runtime::InferenceMetrics* metrics) const {
+    runtime::ModelRepositoryOptions options;
+    options.root = dir_ / "models";
+    std::filesystem::create_directories(options.root);
+    auto models = runtime::ModelRepository::Create(options, metrics, LoadRecModel);
+    if (!models.ok()) {
+      ADD_FAILURE() << models.status();
+      return nullptr;
+    }
+    return *std::move(models);
+  }
 
  private:
   std::filesystem::path dir_;
