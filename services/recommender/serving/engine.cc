@@ -46,10 +46,15 @@ class Scorer {
                      [](const auto& a, const auto& b) { return a.second > b.second; });
   }
 
+  // Each item of a component's model mapped to the primary model's index
+  // (-1 when absent).
+  using ItemMapping = std::function<std::shared_ptr<const std::vector<int32_t>>(
+      const runtime::LoadedModel& component, const runtime::LoadedModel& primary)>;
+
   // Scores every item of the primary model for a history; returns the
   // primary model's profile (for explanations).
   UserProfile Score(absl::string_view user_id, const std::vector<HistoryEntry>& history,
-                    std::vector<float>& scores) const {
+                    const ItemMapping& mapping, std::vector<float>& scores) const {
     const RecModel& primary_model = *primary().model;
     scores.assign(primary_model.items().size(), 0.0f);
     UserProfile primary_profile;
@@ -64,9 +69,13 @@ class Scorer {
       component_scores.assign(model.items().size(), 0.0f);
       model.Score(profile, absl::MakeSpan(component_scores));
       std::vector<float> mapped(scores.size(), -std::numeric_limits<float>::infinity());
-      for (int32_t j = 0; j < model.items().size(); ++j) {
-        const int32_t i = c == 0 ? j : primary_model.items().Find(model.items().Id(j));
-        if (i >= 0) mapped[i] = component_scores[j];
+      if (c == 0) {
+        mapped = component_scores;
+      } else {
+        const auto to_primary = mapping(*components_[c].first.loaded, *primary().loaded);
+        for (int32_t j = 0; j < model.items().size(); ++j) {
+          if ((*to_primary)[j] >= 0) mapped[(*to_primary)[j]] = component_scores[j];
+        }
       }
       AddStandardised(mapped, components_[c].second, absl::MakeSpan(scores));
       if (c == 0) primary_profile = std::move(profile);
@@ -219,6 +228,26 @@ RecommendEngine::RecommendEngine(const runtime::ModelRepository* models, const I
                                  const UserHistories* histories, EngineOptions options)
     : models_(models), items_(items), histories_(histories), options_(std::move(options)) {}
 
+std::shared_ptr<const std::vector<int32_t>> RecommendEngine::ItemMapping(
+    const runtime::LoadedModel& component, const runtime::LoadedModel& primary) const {
+  // Versions are never republished, so name and version identify the items.
+  const std::string key = absl::StrCat(component.name(), "/", component.version(), ">",
+                                       primary.name(), "/", primary.version());
+  {
+    absl::ReaderMutexLock lock(&mappings_mu_);
+    if (auto it = mappings_.find(key); it != mappings_.end()) return it->second;
+  }
+  const RecModel& from = *AsRecModel(component);
+  const RecModel& to = *AsRecModel(primary);
+  auto mapping = std::make_shared<std::vector<int32_t>>(from.items().size());
+  for (int32_t j = 0; j < from.items().size(); ++j)
+    (*mapping)[j] = to.items().Find(from.items().Id(j));
+  absl::MutexLock lock(&mappings_mu_);
+  // Old versions' mappings go once the models change; a handful stay alive.
+  if (mappings_.size() >= 16) mappings_.clear();
+  return mappings_.emplace(key, std::move(mapping)).first->second;
+}
+
 std::shared_ptr<const runtime::LoadedModel> RecommendEngine::Loaded(v1::Algorithm algorithm) const {
   auto loaded = models_->Get(RepositoryModelName(algorithm));
   return loaded != nullptr && AsRecModel(*loaded) != nullptr ? loaded : nullptr;
@@ -345,7 +374,12 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
 
   const RecModel& model = *scorer.primary().model;
   std::vector<float> scores;
-  const UserProfile profile = scorer.Score(request.user_id(), history, scores);
+  const UserProfile profile = scorer.Score(
+      request.user_id(), history,
+      [this](const runtime::LoadedModel& component, const runtime::LoadedModel& primary) {
+        return ItemMapping(component, primary);
+      },
+      scores);
   absl::flat_hash_set<std::string> chosen;
   const auto accept = [&](const RecModel& ranking_model) {
     return [&](int32_t index) -> std::shared_ptr<const ItemInfo> {

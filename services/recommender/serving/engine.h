@@ -3,7 +3,14 @@
 #ifndef AIGC_SERVICES_RECOMMENDER_SERVING_ENGINE_H_
 #define AIGC_SERVICES_RECOMMENDER_SERVING_ENGINE_H_
 
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "aigc/recommender/v1/recommender.pb.h"
 #include "common/runtime/model_repository.h"
 #include "services/recommender/algorithms/model.h"
@@ -65,10 +72,20 @@ class RecommendEngine {
   std::shared_ptr<const aigc::runtime::LoadedModel> Loaded(
       aigc::recommender::v1::Algorithm algorithm) const;
 
+  // Each item of `component`'s model as an index of `primary`'s (-1 when
+  // absent), computed once per pair of versions: the hybrid maps its
+  // components into one item space on every request.
+  std::shared_ptr<const std::vector<int32_t>> ItemMapping(
+      const aigc::runtime::LoadedModel& component, const aigc::runtime::LoadedModel& primary) const;
+
   const aigc::runtime::ModelRepository* const models_;
   const ItemDirectory* const items_;
   const UserHistories* const histories_;
   const EngineOptions options_;
+
+  mutable absl::Mutex mappings_mu_;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<int32_t>>> mappings_
+      ABSL_GUARDED_BY(mappings_mu_);
 };
 
 }  // namespace aigc::recommender
