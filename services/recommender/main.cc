@@ -49,6 +49,10 @@ ABSL_FLAG(double, explore_share, 0.1,
           "Share of a list's slots (0..0.2; at least one for lists of two or more) that "
           "exploration fills when a Recommend request sets explore; a Thompson-sampling bandit "
           "picks them and learns from clicks, carts and purchases of explored items.");
+ABSL_FLAG(int, new_item_days, 30,
+          "Items created within this many days (1..365) are new: recommended to a user who "
+          "often interacts with their category, they carry the reason \"new in a category you "
+          "like\" (REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY).");
 ABSL_FLAG(std::string, hyperparameters, "",
           "Serving parameters, \"<key>=<value>\" comma-separated; the hybrid's blend weights "
           "are hybrid.<algorithm>, e.g. \"hybrid.ease=1,hybrid.user_knn=0.1\" (the default).");
@@ -86,6 +90,11 @@ rec::EngineOptions EngineOptionsFromFlags() {
     Fail(aigc::status::InvalidField("--explore_share", "must be in [0, 0.2]"));
   }
   options.explore_share = static_cast<float>(explore_share);
+  const int new_item_days = absl::GetFlag(FLAGS_new_item_days);
+  if (new_item_days < 1 || new_item_days > 365) {
+    Fail(aigc::status::InvalidField("--new_item_days", "must be in [1, 365]"));
+  }
+  options.new_item_window = absl::Hours(24 * new_item_days);
   options.params = OrExit(
       rec::ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   if (const std::string path = absl::GetFlag(FLAGS_experiments_file); !path.empty()) {

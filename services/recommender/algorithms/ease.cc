@@ -86,6 +86,13 @@ std::vector<ParamSpec> EaseParams() {
        .max = 1e7,
        .help = "L2 regularisation added to the Gram matrix's diagonal; 250 was best of "
                "100..1000 on the MovieLens hold-out (docs/benchmarks.md)."},
+      {.key = "ease.dropout",
+       .default_value = 0,
+       .min = 0,
+       .max = 0.9,
+       .help = "Dropout rate p of the denoising variant (EDLAE, Steck 2020): each item's "
+               "diagonal also gets p/(1-p) times its own Gram entry, so popular items are "
+               "regularised more; 0 = plain EASE."},
       {.key = "ease.min_item_users",
        .default_value = 2,
        .min = 1,
@@ -140,7 +147,9 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainEase(const TrainingSet& set,
       for (int32_t b : rows) gram(a, b) += 1.0;
     }
   }
-  gram.diagonal().array() += params.Get("ease.lambda");
+  const double dropout = params.Get("ease.dropout");
+  gram.diagonal().array() =
+      gram.diagonal().array() * (1.0 + dropout / (1.0 - dropout)) + params.Get("ease.lambda");
   if (context.Cancelled()) return absl::CancelledError("ease training cancelled");
 
   context.Report(0.2, absl::StrCat("ease: inverting ", n, "x", n));

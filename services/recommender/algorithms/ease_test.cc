@@ -54,6 +54,17 @@ TEST(EaseTest, SatisfiesTheOptimalityCondition) {
   }
 }
 
+TEST(EaseTest, DropoutRegularisesEachItemByItsOwnCount) {
+  // u0: a b, u1: a. diag(G) = [2, 1]; dropout 0.5 adds p/(1-p) = 1 x diag(G)
+  // and lambda 1: G + Lambda = [[5, 1], [1, 3]], P = [[3, -1], [-1, 5]] / 14,
+  // so B_ab = -P_ab / P_bb = 1/5 and B_ba = 1/3.
+  auto model = Train(v1::ALGORITHM_EASE, MakeSet({{"u0", "a"}, {"u0", "b"}, {"u1", "a"}}),
+                     {{"ease.lambda", "1"}, {"ease.dropout", "0.5"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NEAR(SimilarOf(**model, "a").at("b"), 1.0 / 5, 1e-6);
+  EXPECT_NEAR(SimilarOf(**model, "b").at("a"), 1.0 / 3, 1e-6);
+}
+
 TEST(EaseTest, LeavesRareItemsOutOfTheModel) {
   // d has one user: with ease.min_item_users 2 it is never proposed.
   auto model = Train(v1::ALGORITHM_EASE, FourUsers(), {{"ease.min_item_users", "2"}});

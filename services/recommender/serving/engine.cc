@@ -5,8 +5,10 @@
 #include <limits>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status/status.h"
 #include "services/recommender/algorithms/hybrid.h"
 #include "services/recommender/algorithms/profile.h"
@@ -255,11 +257,52 @@ std::shared_ptr<const runtime::LoadedModel> RecommendEngine::Loaded(v1::Algorith
 
 namespace {
 
+// What every item of one Recommend response needs for its reason.
+struct ReasonContext {
+  const ItemDirectory& items;
+  const absl::flat_hash_set<std::string>& context_ids;
+  ReasonLanguage language;
+  // The user's favourite categories and the creation time after which an
+  // item counts as new (REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY).
+  absl::flat_hash_set<int> favourite_categories;
+  absl::Time new_since;
+};
+
+// The categories behind most of `history`: up to three, each with at least
+// two events, so one stray view does not make a favourite.
+absl::flat_hash_set<int> FavouriteCategories(const std::vector<HistoryEntry>& history,
+                                             const ItemDirectory& items) {
+  constexpr int kMaxFavourites = 3;
+  constexpr int kMinEvents = 2;
+  absl::flat_hash_map<int, int> counts;
+  for (const HistoryEntry& entry : history) {
+    auto info = items.Find(entry.item_id);
+    if (info != nullptr && info->product.category() != common::CATEGORY_UNSPECIFIED) {
+      ++counts[info->product.category()];
+    }
+  }
+  std::vector<std::pair<int, int>> ranked(counts.begin(), counts.end());  // (category, count)
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  absl::flat_hash_set<int> favourites;
+  for (const auto& [category, count] : ranked) {
+    if (count < kMinEvents || static_cast<int>(favourites.size()) == kMaxFavourites) break;
+    favourites.insert(category);
+  }
+  return favourites;
+}
+
+bool IsNewInFavouriteCategory(const common::Product& product, const ReasonContext& context) {
+  return product.has_created_time() &&
+         context.favourite_categories.contains(product.category()) &&
+         absl::FromUnixSeconds(product.created_time().seconds()) >= context.new_since;
+}
+
 // Fills `item` from a candidate of `model` and its explanation.
 void FillItem(const Candidate& candidate, int rank, const Explanation& explanation,
-              const RecModel& model, const ItemDirectory& items,
-              const absl::flat_hash_set<std::string>& context_ids, ReasonLanguage language,
-              bool include_details, v1::RecommendedItem& item) {
+              const RecModel& model, const ReasonContext& context, bool include_details,
+              v1::RecommendedItem& item) {
   const common::Product& product = candidate.info->product;
   item.set_item_id(product.id());
   item.set_rank(rank);
@@ -271,15 +314,18 @@ void FillItem(const Candidate& candidate, int rank, const Explanation& explanati
     if (id == product.id()) continue;
     item.add_reason_item_ids(id);
     if (facts.cited_title.empty()) {
-      if (auto info = items.Find(id)) facts.cited_title = info->product.title();
-      if (context_ids.contains(id)) facts.type = v1::REASON_TYPE_SIMILAR_TO_CONTEXT;
+      if (auto info = context.items.Find(id)) facts.cited_title = info->product.title();
+      if (context.context_ids.contains(id)) facts.type = v1::REASON_TYPE_SIMILAR_TO_CONTEXT;
     }
   }
   if (facts.type == v1::REASON_TYPE_POPULAR && product.category() != common::CATEGORY_UNSPECIFIED) {
     facts.type = v1::REASON_TYPE_POPULAR_IN_CATEGORY;
   }
+  if (facts.type != v1::REASON_TYPE_EXPLORATION && IsNewInFavouriteCategory(product, context)) {
+    facts.type = v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY;
+  }
   item.set_reason_type(facts.type);
-  item.set_reason(ReasonText(facts, language));
+  item.set_reason(ReasonText(facts, context.language));
   if (include_details) *item.mutable_item() = product;
 }
 
@@ -297,7 +343,6 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
     AIGC_RETURN_IF_ERROR(ValidateDiversityLambda(request.diversity_lambda()));
     lambda = request.diversity_lambda();
   }
-  const ReasonLanguage language = LanguageOfLocale(request.metadata().locale());
 
   // Everything remembered counts as seen; the newest events (then the
   // context items, as fresh views) make the profile.
@@ -308,10 +353,15 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   if (exclude_seen) {
     for (const HistoryEntry& entry : history) excluded.insert(entry.item_id);
   }
+  absl::flat_hash_set<std::string> context_ids;
+  ReasonContext reasons{.items = *items_,
+                        .context_ids = context_ids,
+                        .language = LanguageOfLocale(request.metadata().locale()),
+                        .favourite_categories = FavouriteCategories(history, *items_),
+                        .new_since = absl::Now() - options_.new_item_window};
   if (static_cast<int>(history.size()) > options_.max_profile_events) {
     history.erase(history.begin(), history.end() - options_.max_profile_events);
   }
-  absl::flat_hash_set<std::string> context_ids;
   const int64_t now = history.empty() ? 0 : history.back().time;
   for (const std::string& id : request.context_item_ids()) {
     if (items_->Find(id) == nullptr || !context_ids.insert(id).second) continue;
@@ -401,14 +451,14 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
   }
   for (const Candidate& candidate : picked) {
     const int rank = response.items_size() + 1;
-    FillItem(candidate, rank, model.Explain(profile, candidate.index), model, *items_, context_ids,
-             language, request.include_item_details(), *response.add_items());
+    FillItem(candidate, rank, model.Explain(profile, candidate.index), model, reasons,
+             request.include_item_details(), *response.add_items());
     chosen.insert(candidate.info->product.id());
   }
   for (const Candidate& candidate : explored) {
     const int rank = response.items_size() + 1;
-    FillItem(candidate, rank, {.type = v1::REASON_TYPE_EXPLORATION}, model, *items_, context_ids,
-             language, request.include_item_details(), *response.add_items());
+    FillItem(candidate, rank, {.type = v1::REASON_TYPE_EXPLORATION}, model, reasons,
+             request.include_item_details(), *response.add_items());
     response.mutable_items(rank - 1)->set_exploration(true);
     chosen.insert(candidate.info->product.id());
   }
@@ -423,8 +473,8 @@ absl::StatusOr<v1::RecommendResponse> RecommendEngine::Recommend(
           BestCandidates(popular_scores, count - response.items_size(), accept(popularity));
       for (const Candidate& candidate : filler) {
         const int rank = response.items_size() + 1;
-        FillItem(candidate, rank, popularity.Explain({}, candidate.index), popularity, *items_,
-                 context_ids, language, request.include_item_details(), *response.add_items());
+        FillItem(candidate, rank, popularity.Explain({}, candidate.index), popularity, reasons,
+                 request.include_item_details(), *response.add_items());
       }
       if (!filler.empty()) {
         response.set_fallback_reason(v1::FALLBACK_REASON_INSUFFICIENT_CANDIDATES);

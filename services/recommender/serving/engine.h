@@ -11,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "aigc/recommender/v1/recommender.pb.h"
 #include "common/runtime/model_repository.h"
 #include "services/recommender/algorithms/model.h"
@@ -31,6 +32,9 @@ struct EngineOptions {
   float default_diversity_lambda = 1.0f;
   // Newest history events a ranking reads per user.
   int max_profile_events = 200;
+  // Items created within this window before a request are "new": in one of
+  // the user's favourite categories they get REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY.
+  absl::Duration new_item_window = absl::Hours(30 * 24);
   // Hybrid blend weights ("hybrid.<algorithm>").
   Hyperparameters params;
   // A/B experiments deciding requests that leave the algorithm unset.

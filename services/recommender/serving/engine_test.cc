@@ -138,6 +138,35 @@ TEST_F(EngineTest, ANewEventChangesTheNextRecommendation) {
   EXPECT_EQ(warm->model().version(), "1");
 }
 
+TEST_F(EngineTest, ANewItemInAFavouriteCategorySaysSo) {
+  // d3 joined the catalogue yesterday; u1 viewed two dresses, so dresses are
+  // a favourite category of u1 but not of u6, who viewed one.
+  common::Product fresh = catalogue_[2];
+  fresh.mutable_created_time()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(24)));
+  items_.Put({fresh});
+  Serve(v1::ALGORITHM_ITEM_KNN);
+  const RecommendEngine engine = Engine();
+
+  auto liked = engine.Recommend(Request("u1", v1::ALGORITHM_ITEM_KNN, 1));
+  ASSERT_TRUE(liked.ok()) << liked.status();
+  ASSERT_THAT(Ids(*liked), ElementsAre("d3"));
+  EXPECT_EQ(liked->items(0).reason_type(), v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY);
+  EXPECT_EQ(liked->items(0).reason(), "你喜欢的「连衣裙」上新了");
+  EXPECT_FALSE(liked->items(0).reason_item_ids().empty());  // the model's evidence stays
+
+  auto once = engine.Recommend(Request("u6", v1::ALGORITHM_ITEM_KNN, 3));
+  ASSERT_TRUE(once.ok()) << once.status();
+  for (const auto& item : once->items()) {
+    EXPECT_NE(item.reason_type(), v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY) << item.item_id();
+  }
+
+  // Older than the window: an ordinary reason again.
+  auto later = Engine({.new_item_window = absl::Hours(1)})
+                   .Recommend(Request("u1", v1::ALGORITHM_ITEM_KNN, 1));
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->items(0).reason_type(), v1::REASON_TYPE_SIMILAR_TO_HISTORY);
+}
+
 TEST_F(EngineTest, SeenItemsAreExcludedUnlessTheFilterAllowsThem) {
   Serve(v1::ALGORITHM_POPULARITY);
   const RecommendEngine engine = Engine();

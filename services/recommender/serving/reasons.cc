@@ -103,6 +103,12 @@ std::string ReasonText(const ReasonFacts& facts, ReasonLanguage language) {
                   : absl::StrCat("你常看的「", value, "」");
       }
       break;
+    case v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY:
+      if (const std::string name = CategoryName(facts.category, language); !name.empty()) {
+        return en ? absl::StrCat("new in ", name, ", a category you like")
+                  : absl::StrCat("你喜欢的「", name, "」上新了");
+      }
+      break;
     case v1::REASON_TYPE_EXPLORATION:
       return en ? "something new to discover" : "发现新鲜好物";
     default:

@@ -21,7 +21,7 @@ struct ReasonFacts {
   aigc::recommender::v1::ReasonType type = aigc::recommender::v1::REASON_TYPE_UNSPECIFIED;
   // Title of the cited item (history, context or query item), if any.
   std::string cited_title;
-  // Category of the recommended item (popularity reasons).
+  // Category of the recommended item (popularity and new-item reasons).
   aigc::common::v1::Category category = aigc::common::v1::CATEGORY_UNSPECIFIED;
   // Matched content token, e.g. "tag:comedy" (attribute reasons).
   std::string token;

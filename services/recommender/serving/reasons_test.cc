@@ -40,6 +40,11 @@ TEST(ReasonsTest, EveryKindReadsNaturally) {
        "与「羊毛大衣」相似",
        "similar to 羊毛大衣"},
       {{.type = v1::REASON_TYPE_EXPLORATION}, "发现新鲜好物", "something new to discover"},
+      {{.type = v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY, .category = common::CATEGORY_DRESS},
+       "你喜欢的「连衣裙」上新了",
+       "new in dresses, a category you like"},
+      {{.type = v1::REASON_TYPE_NEW_IN_FAVOURITE_CATEGORY}, "根据你的兴趣推荐",
+       "picked for your taste"},
       // Nothing to cite: the generic reason rather than an empty one.
       {{.type = v1::REASON_TYPE_SIMILAR_TO_HISTORY}, "根据你的兴趣推荐", "picked for your taste"},
   };
