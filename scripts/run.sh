@@ -2,7 +2,8 @@
 # The main job: installs what is missing, builds, starts the four services on
 # this machine (loopback, default ports), checks that each reports SERVING,
 # loads MovieLens into the recommender and demonstrates it (training on first
-# run, recommendations with reasons, more-like-this, a real-time update), keeps
+# run, recommendations with reasons, more-like-this, a real-time update), asks
+# the copywriter for checked product copy (unary and streamed), keeps
 # everything up until Ctrl-C, then drains and stops the services cleanly.
 #   scripts/run.sh           run until Ctrl-C
 #   scripts/run.sh --smoke   start, check, stop (no demo); exit status says whether all was well
@@ -17,7 +18,7 @@ esac
 
 scripts/bootstrap.sh --check 2>/dev/null || scripts/bootstrap.sh
 scripts/build.sh --target aigc-gateway aigc-recommender aigc-copywriter aigc-imagegen \
-  aigc-health-probe aigc-rec-import aigc-rec-demo
+  aigc-health-probe aigc-rec-import aigc-rec-demo aigc-copy-demo
 
 # name, binary, gRPC port, metrics port, service to probe
 services=(
@@ -92,6 +93,10 @@ echo "recommender demo: MovieLens from r-cran-dslabs, loaded through the public 
 scripts/data/movielens.sh
 build/services/recommender/tools/aigc-rec-import --target=127.0.0.1:50051
 build/services/recommender/tools/aigc-rec-demo --target=127.0.0.1:50051
+echo
+echo "copywriter demo: the committed model (models/copywriter-lm) writes copy for a demo product,"
+echo "checked against its facts and the advertising law, unary and streamed"
+build/services/copywriter/tools/aigc-copy-demo --target=127.0.0.1:50052
 echo
 echo "all services up; press Ctrl-C to stop"
 wait -n "${pids[@]}" || true

@@ -1,4 +1,4 @@
-#include "services/recommender/service/request_context.h"
+#include "common/rpc/request_context.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status/status.h"
 
-namespace aigc::recommender {
+namespace aigc::rpc {
 namespace {
 
 using status::InvalidField;
@@ -94,4 +94,4 @@ absl::Status CheckDeadline(absl::Time deadline, absl::Time now) {
       "the deadline passed ", absl::FormatDuration(now - deadline), " before the work started"));
 }
 
-}  // namespace aigc::recommender
+}  // namespace aigc::rpc

@@ -1,11 +1,11 @@
-// What every RecommenderService handler does around its own work: validate the
+// What every service's handlers do around their own work: validate the
 // request's aigc.common.v1.RequestMetadata, settle the request id in effect
 // (the caller's, or a generated one), refuse work whose deadline has passed,
 // and fill the response's aigc.common.v1.ResponseMetadata.
 //
 // Every function is stateless and thread-safe.
-#ifndef AIGC_SERVICES_RECOMMENDER_SERVICE_REQUEST_CONTEXT_H_
-#define AIGC_SERVICES_RECOMMENDER_SERVICE_REQUEST_CONTEXT_H_
+#ifndef AIGC_COMMON_RPC_REQUEST_CONTEXT_H_
+#define AIGC_COMMON_RPC_REQUEST_CONTEXT_H_
 
 #include <string>
 
@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "aigc/common/v1/common.pb.h"
 
-namespace aigc::recommender {
+namespace aigc::rpc {
 
 // Response header that carries the request id in effect (common.proto,
 // RequestMetadata.request_id).
@@ -44,6 +44,6 @@ void FillResponseMetadata(absl::string_view request_id, absl::Time received, abs
 // absl::InfiniteFuture() means no deadline.
 absl::Status CheckDeadline(absl::Time deadline, absl::Time now);
 
-}  // namespace aigc::recommender
+}  // namespace aigc::rpc
 
-#endif  // AIGC_SERVICES_RECOMMENDER_SERVICE_REQUEST_CONTEXT_H_
+#endif  // AIGC_COMMON_RPC_REQUEST_CONTEXT_H_

@@ -1,4 +1,4 @@
-#include "services/recommender/service/request_context.h"
+#include "common/rpc/request_context.h"
 
 #include <string>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
-namespace aigc::recommender {
+namespace aigc::rpc {
 namespace {
 
 using common::v1::RequestMetadata;
@@ -130,4 +130,4 @@ TEST(CheckDeadlineTest, OkBeforeTheDeadlineExceededFromItOn) {
 }
 
 }  // namespace
-}  // namespace aigc::recommender
+}  // namespace aigc::rpc

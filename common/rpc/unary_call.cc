@@ -1,13 +1,13 @@
-#include "services/recommender/service/unary_call.h"
+#include "common/rpc/unary_call.h"
 
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "glog/logging.h"
-#include "services/recommender/service/request_context.h"
 
-namespace aigc::recommender {
+namespace aigc::rpc {
 
 absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
   return absl::FromChrono(context.deadline());
@@ -51,4 +51,4 @@ grpc::ServerUnaryReactor* AnswerUnary(
   return reactor;
 }
 
-}  // namespace aigc::recommender
+}  // namespace aigc::rpc

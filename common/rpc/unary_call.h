@@ -1,7 +1,7 @@
-// The plumbing every unary RPC of the recommender's services shares: request
+// The plumbing every unary RPC of our services shares: request
 // ids, refusing dead calls, response metadata, status mapping and logging.
-#ifndef AIGC_SERVICES_RECOMMENDER_SERVICE_UNARY_CALL_H_
-#define AIGC_SERVICES_RECOMMENDER_SERVICE_UNARY_CALL_H_
+#ifndef AIGC_COMMON_RPC_UNARY_CALL_H_
+#define AIGC_COMMON_RPC_UNARY_CALL_H_
 
 #include <functional>
 
@@ -11,7 +11,7 @@
 #include "aigc/common/v1/common.pb.h"
 #include "grpcpp/grpcpp.h"
 
-namespace aigc::recommender {
+namespace aigc::rpc {
 
 // The call's deadline (InfiniteFuture when it has none).
 absl::Time DeadlineOf(const grpc::CallbackServerContext& context);
@@ -35,6 +35,6 @@ grpc::ServerUnaryReactor* AnswerUnary(grpc::CallbackServerContext* context,
                                       aigc::common::v1::ResponseMetadata* response_metadata,
                                       const std::function<absl::Status(absl::Time deadline)>& work);
 
-}  // namespace aigc::recommender
+}  // namespace aigc::rpc
 
-#endif  // AIGC_SERVICES_RECOMMENDER_SERVICE_UNARY_CALL_H_
+#endif  // AIGC_COMMON_RPC_UNARY_CALL_H_

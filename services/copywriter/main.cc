@@ -1,21 +1,109 @@
 // aigc-copywriter: the binary's entry point.
-#include "aigc/copywriter/v1/copywriter.grpc.pb.h"
+#include <filesystem>
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "common/catalog/generator.h"
+#include "common/runtime/inference_metrics.h"
+#include "common/runtime/model_repository.h"
+#include "common/runtime/runtime_flags.h"
 #include "common/server/server.h"
+#include "glog/logging.h"
+#include "services/copywriter/compliance/compliance_filter.h"
+#include "services/copywriter/generation/scheduler.h"
+#include "services/copywriter/grounding/catalog_lexicon.h"
+#include "services/copywriter/service/copywriter_service.h"
 
 AIGC_DEFINE_PORT_FLAGS(50052, 9103);
+
+ABSL_FLAG(std::string, compliance_lexicon, "",
+          "Advertising-law lexicon file (format in docs/copywriter.md); empty = the committed "
+          "services/copywriter/compliance/ad_law_lexicon.tsv, compiled in.");
+ABSL_FLAG(uint64_t, catalog_seed, 42,
+          "Seed of the demo catalogue that GenerateCopyRequest.product_id names (the same "
+          "products aigc-copy-corpus writes).");
+ABSL_FLAG(int, catalog_products_per_category, 60, "Products per category of that catalogue.");
+ABSL_FLAG(int, max_generation_jobs, 64,
+          "Generation requests in flight (decoding or waiting) before new ones get "
+          "RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_batch_candidates, 32,
+          "Texts decoded together in one batched model step (at least 8).");
+
+namespace {
+
+namespace cw = aigc::copywriter;
+
+constexpr char kDefaultModelRepository[] = "models";
+
+[[noreturn]] void Fail(const absl::Status& status) {
+  std::exit(aigc::server::ReportStartupFailure(status));
+}
+
+template <typename T>
+T OrExit(absl::StatusOr<T> value) {
+  if (!value.ok()) Fail(value.status());
+  return *std::move(value);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const aigc::server::ServingOptions options = aigc::server::InitServingBinary(
       argc, argv,
       "Product copy, ad copy and streaming live-stream Q&A replies.\n"
-      "Usage: aigc-copywriter [--host=127.0.0.1] [--port=50052] [--metrics_port=9103] [--flagfile=FILE]");
+      "Usage: aigc-copywriter [--host=127.0.0.1] [--port=50052] [--metrics_port=9103] "
+      "[--model_repository=models] [--flagfile=FILE]\n"
+      "Serves the copywriter-lm model of --model_repository (empty = models, where the "
+      "committed model lives); GenerateCopy and StreamCopy answer UNAVAILABLE until one loads.");
+  aigc::runtime::RuntimeOptions runtime_options = OrExit(aigc::runtime::RuntimeOptionsFromFlags());
+  if (runtime_options.model_repository.empty()) {
+    runtime_options.model_repository = kDefaultModelRepository;
+  }
+  const std::string lexicon = absl::GetFlag(FLAGS_compliance_lexicon);
+  const std::unique_ptr<aigc::copy_compliance::ComplianceFilter> compliance =
+      OrExit(lexicon.empty() ? aigc::copy_compliance::DefaultComplianceFilter()
+                             : aigc::copy_compliance::ComplianceFilter::Load(lexicon));
+  const std::unique_ptr<aigc::copy_grounding::FactChecker> facts = OrExit(
+      aigc::copy_grounding::FactChecker::Create(aigc::copy_grounding::CatalogFactLexicon()));
+  cw::ProductCatalogue catalogue;
+  for (auto& product : OrExit(aigc::catalog::GenerateCatalog(
+           {.seed = absl::GetFlag(FLAGS_catalog_seed),
+            .products_per_category = absl::GetFlag(FLAGS_catalog_products_per_category)}))) {
+    catalogue.emplace(product.id(), std::move(product));
+  }
+
+  std::error_code error;
+  std::filesystem::create_directories(runtime_options.model_repository, error);
+  const aigc::runtime::Device device = OrExit(aigc::runtime::InitRuntime(runtime_options));
   auto server = aigc::server::Server::Create("aigc-copywriter", options);
   if (!server.ok()) return aigc::server::ReportStartupFailure(server.status());
-
-  namespace v1 = aigc::copywriter::v1;
-  // The generated base classes answer UNIMPLEMENTED for every RPC until the
-  // service's own implementation replaces them.
-  v1::CopywriterService::CallbackService copywriter_service;
-  (*server)->AddService(&copywriter_service, v1::CopywriterService::service_full_name());
-  return (*server)->Run();
+  aigc::runtime::InferenceMetrics inference_metrics((*server)->metrics_registry());
+  aigc::runtime::ModelRepositoryOptions repository_options;
+  repository_options.root = runtime_options.model_repository;
+  repository_options.device = device;
+  repository_options.poll_interval = runtime_options.model_poll_interval;
+  std::unique_ptr<aigc::runtime::ModelRepository> models = OrExit(
+      aigc::runtime::ModelRepository::Create(repository_options, &inference_metrics,
+                                             cw::LoadCopyModel));
+  // Registered even when no version exists yet: polling picks one up later.
+  if (const absl::Status status = models->AddModel(cw::kCopyModelName); !status.ok()) {
+    LOG(WARNING) << status;
+  }
+  auto scheduler = std::make_unique<cw::DecodeScheduler>(
+      cw::SchedulerOptions{.max_jobs = absl::GetFlag(FLAGS_max_generation_jobs),
+                           .max_batch_candidates = absl::GetFlag(FLAGS_max_batch_candidates)});
+  cw::CopywriterServiceImpl copywriter_service(
+      {.models = models.get(),
+       .scheduler = scheduler.get(),
+       .checks = {.compliance = compliance.get(), .facts = facts.get()},
+       .catalogue = &catalogue},
+      (*server)->metrics_registry());
+  (*server)->AddService(&copywriter_service, cw::v1::CopywriterService::service_full_name());
+  const int exit_code = (*server)->Run();
+  // Run returns once every RPC has ended; the scheduler and the repository's
+  // poller (which reports to the server's metrics registry) stop before it.
+  scheduler.reset();
+  models.reset();
+  server->reset();
+  return exit_code;
 }

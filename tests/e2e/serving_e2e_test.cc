@@ -40,7 +40,8 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
 
 // One server binary and one RPC with the code a fresh server answers: a
 // service not implemented yet answers UNIMPLEMENTED; the recommender, with no
-// model trained yet, UNAVAILABLE.
+// model trained yet, and the copywriter, with an empty model repository (the
+// test's working directory has no models/), UNAVAILABLE.
 struct ServiceCase {
   std::string label;
   std::string binary;
@@ -68,7 +69,8 @@ std::vector<ServiceCase> ServiceCases() {
          copywriter::v1::GenerateCopyResponse response;
          return copywriter::v1::CopywriterService::NewStub(channel)->GenerateCopy(
              ContextWithDeadline().get(), request, &response);
-       }},
+       },
+       grpc::StatusCode::UNAVAILABLE, "Unavailable"},
       {"imagegen", AIGC_IMAGEGEN_BIN, "aigc.imagegen.v1.ImageGenService", "Generate",
        [](const std::shared_ptr<grpc::Channel>& channel) {
          imagegen::v1::GenerateRequest request;

@@ -6,7 +6,8 @@ grpc_python_plugin, starts every server binary on an ephemeral loopback port,
 and drives it with Debian's python3-grpcio: the standard health check, server
 reflection, then one RPC of each service through the generated typed stubs.
 The recommender is also driven end to end: catalogue, events, a training job
-through the admin service, and recommendations that follow a new event.
+through the admin service, and recommendations that follow a new event; so is
+the copywriter, serving the committed model: unary and streamed copy, errors.
 
 Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
@@ -124,12 +125,13 @@ def list_services_by_reflection(channel):
 
 # binary flag, service full name, one RPC, the code a fresh server answers it
 # with: UNIMPLEMENTED until the service's issue lands; the recommender, with no
-# model trained yet, UNAVAILABLE.
+# model trained yet, and the copywriter, with no model in its (empty) repository,
+# UNAVAILABLE.
 CASES = [
     ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend,
      grpc.StatusCode.UNAVAILABLE),
     ("copywriter", "aigc.copywriter.v1.CopywriterService", call_generate_copy,
-     grpc.StatusCode.UNIMPLEMENTED),
+     grpc.StatusCode.UNAVAILABLE),
     ("imagegen", "aigc.imagegen.v1.ImageGenService", call_generate_image,
      grpc.StatusCode.UNIMPLEMENTED),
     ("gateway", "aigc.gateway.v1.GatewayService", call_product_cards,
@@ -249,6 +251,64 @@ class RecommenderEndToEndTest(unittest.TestCase):
         self.assertIn("count", raised.exception.details())
 
 
+class CopywriterEndToEndTest(unittest.TestCase):
+    """A Python client asks the copywriter, serving the committed model, for
+    copy about a demo-catalogue product, unary and streamed, and gets the
+    documented errors for bad input."""
+
+    def setUp(self):
+        self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
+        rpc = stub_module("aigc.copywriter.v1.copywriter_pb2_grpc")
+        self.server = Server(ARGS.copywriter, [f"--model_repository={ARGS.models}"])
+        self.service = rpc.CopywriterServiceStub(self.server.channel)
+
+    def tearDown(self):
+        self.server.channel.close()
+        exit_code = self.server.stop()
+        self.assertEqual(exit_code, 0, "".join(self.server.stderr))
+
+    def request(self, **fields):
+        fields.setdefault("product_id", "sku-3-0001")  # a dress of the demo catalogue
+        request = self.pb.GenerateCopyRequest(**fields)
+        request.sampling.seed = 1
+        request.sampling.max_tokens = 96
+        return request
+
+    def test_generate_copy_is_labelled_checked_and_reproducible(self):
+        response = self.service.GenerateCopy(self.request(n=2), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(len(response.candidates) + response.dropped_count, 2)
+        self.assertEqual(response.model.name, "copywriter-lm")
+        for candidate in response.candidates:
+            self.assertTrue(candidate.text)
+            self.assertTrue(candidate.aigc_label.ai_generated)
+            self.assertEqual(candidate.aigc_label.label_text, "AI生成")
+            self.assertTrue(candidate.compliance.passed, candidate.compliance)
+            self.assertLessEqual(candidate.score, 0)
+        again = self.service.GenerateCopy(self.request(n=2), timeout=RPC_TIMEOUT_S)
+        self.assertEqual([c.text for c in again.candidates], [c.text for c in response.candidates])
+
+    def test_stream_copy_ends_with_the_final_candidate(self):
+        stream = self.service.StreamCopy(self.pb.StreamCopyRequest.FromString(
+            self.request(language=2).SerializeToString()), timeout=RPC_TIMEOUT_S)
+        messages = list(stream)
+        self.assertTrue(messages[0].HasField("started"))
+        deltas = "".join(m.delta.text for m in messages if m.HasField("delta"))
+        finished = [m.candidate_finished for m in messages if m.HasField("candidate_finished")]
+        self.assertEqual(len(finished), 1)
+        self.assertTrue(finished[0].candidate.text)
+        if not finished[0].text_differs_from_deltas:
+            self.assertEqual(finished[0].candidate.text, deltas)
+
+    def test_bad_requests_get_the_documented_codes(self):
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.service.GenerateCopy(self.request(n=9), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("n", raised.exception.details())
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.service.GenerateCopy(self.request(product_id="sku-9-9999"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+
 def add_case(binary_flag, service, call, expected_code):
     def test(self):
         self.check_service(binary_flag, service, call, expected_code)
@@ -263,7 +323,7 @@ def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
     for flag in ("protoc", "grpc_python_plugin", "protos", "recommender", "copywriter",
-                 "imagegen", "gateway"):
+                 "imagegen", "gateway", "models"):
         parser.add_argument(f"--{flag}", required=True)
     ARGS = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aigc-stubs-") as out_dir:

@@ -4,12 +4,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/unary_call.h"
 #include "common/status/status.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/recommender/repository/rec_models.h"
-#include "services/recommender/service/unary_call.h"
 
 namespace aigc::recommender {
+
+using rpc::AnswerUnary;
 namespace {
 
 using google::protobuf::util::TimeUtil;

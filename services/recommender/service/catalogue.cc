@@ -2,12 +2,15 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "services/recommender/service/batch_error.h"
-#include "services/recommender/service/request_context.h"
 #include "services/recommender/validation/validation.h"
 
 namespace aigc::recommender {
+
+using rpc::CheckDeadline;
 
 absl::StatusOr<std::unique_ptr<Catalogue>> Catalogue::Load(Store* store, ItemDirectory* items) {
   std::vector<common::v1::Product> batch;
@@ -36,7 +39,7 @@ absl::StatusOr<UpsertSummary> Catalogue::Upsert(
   std::vector<common::v1::Product> valid;
   valid.reserve(items.size());
   for (int i = 0; i < items.size(); ++i) {
-    const absl::Status status = ValidateProduct(items[i], i);
+    const absl::Status status = ValidateProduct(items[i], absl::StrCat("items[", i, "]"));
     if (status.ok()) {
       valid.push_back(items[i]);
     } else {

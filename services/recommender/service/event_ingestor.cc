@@ -1,12 +1,14 @@
 #include "services/recommender/service/event_ingestor.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "services/recommender/service/batch_error.h"
-#include "services/recommender/service/request_context.h"
 #include "services/recommender/validation/validation.h"
 
 namespace aigc::recommender {
+
+using rpc::CheckDeadline;
 
 EventIngestor::EventIngestor(Store* store, const Catalogue* catalogue, UserHistories* histories,
                              ExplorationBandit* bandit, ServiceMetrics* metrics)

@@ -4,14 +4,23 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/request_context.h"
+#include "common/rpc/unary_call.h"
 #include "common/status/status.h"
 #include "glog/logging.h"
 #include "services/recommender/service/list_items.h"
-#include "services/recommender/service/request_context.h"
-#include "services/recommender/service/unary_call.h"
 #include "services/recommender/validation/validation.h"
 
 namespace aigc::recommender {
+
+using rpc::ResolveRequestId;
+using rpc::GenerateRequestId;
+using rpc::FillResponseMetadata;
+using rpc::kRequestIdHeader;
+using rpc::DeadlineOf;
+using rpc::CheckCallAlive;
+using rpc::LogIfServerFault;
+using rpc::AnswerUnary;
 namespace {
 
 using status::InvalidField;

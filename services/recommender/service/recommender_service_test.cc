@@ -10,16 +10,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/rpc/request_context.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "services/recommender/repository/rec_models.h"
 #include "services/recommender/service/internal/temp_store.h"
-#include "services/recommender/service/request_context.h"
 #include "services/recommender/training/trainer.h"
 
 namespace aigc::recommender {
+
+using rpc::kRequestIdHeader;
 namespace {
 
 using common::v1::CATEGORY_DRESS;

@@ -322,9 +322,10 @@ v1::Event NormalizeEvent(v1::Event event, absl::Time now) {
   return event;
 }
 
-absl::Status ValidateProduct(const Product& product, int64_t index) {
-  const std::string prefix = absl::StrCat("items[", index, "]");
-  auto field = [&prefix](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
+absl::Status ValidateProduct(const Product& product, absl::string_view field_prefix) {
+  auto field = [field_prefix](absl::string_view name) {
+    return absl::StrCat(field_prefix, ".", name);
+  };
 
   AIGC_RETURN_IF_ERROR(ValidateItemId(field("id"), product.id()));
   AIGC_RETURN_IF_ERROR(ValidateLength(field("title"), product.title(), 1, 200));

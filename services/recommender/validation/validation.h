@@ -69,10 +69,11 @@ v1::Event NormalizeEvent(v1::Event event, absl::Time now);
 // entries, keys 1..64 characters of [a-z0-9_.], values at most 256
 // characters; description at most 5000 characters. update_time is output
 // only and not checked. Otherwise INVALID_ARGUMENT with the field path
-// "items[<index>].<field>" (e.g. "items[2].colors[1]",
-// "items[0].price.currency_code", "items[4].attributes[Bad-Key]") of the
+// "<field_prefix>.<field>" (e.g. "items[2].colors[1]",
+// "items[0].price.currency_code", "product.attributes[Bad-Key]") of the
 // first problem found, checked in field-number order (attributes by key).
-absl::Status ValidateProduct(const common::v1::Product& product, int64_t index);
+// The copywriter validates its products with it too.
+absl::Status ValidateProduct(const common::v1::Product& product, absl::string_view field_prefix);
 
 // OK iff `filter` obeys aigc.recommender.v1.ItemFilter's bounds:
 // include/exclude_categories at most 10 known values other than UNSPECIFIED;

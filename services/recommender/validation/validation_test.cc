@@ -389,7 +389,7 @@ TEST(ProductValidationTest, EachRejectedProductNamesItsField) {
     SCOPED_TRACE(c.name);
     Product product = ValidProduct();
     c.change(product);
-    ExpectInvalidField(ValidateProduct(product, 2), c.field);
+    ExpectInvalidField(ValidateProduct(product, "items[2]"), c.field);
   }
 }
 
@@ -411,7 +411,7 @@ TEST(ProductValidationTest, ExactBoundsAreAccepted) {
   (*product.mutable_attributes())[absl::StrCat(Chars(62, "z"), "_9")] = Chars(256, "值");
   product.set_description(Chars(5000, "描"));
   product.set_kind(common::v1::ITEM_KIND_OTHER);
-  absl::Status status = ValidateProduct(product, 0);
+  absl::Status status = ValidateProduct(product, "items[0]");
   EXPECT_TRUE(status.ok()) << status;
 
   Product movie;
@@ -419,9 +419,9 @@ TEST(ProductValidationTest, ExactBoundsAreAccepted) {
   movie.set_title("Pulp Fiction (1994)");
   movie.set_kind(common::v1::ITEM_KIND_MOVIE);
   movie.add_seasons(common::v1::SEASON_ALL_YEAR);
-  status = ValidateProduct(movie, 0);
+  status = ValidateProduct(movie, "items[0]");
   EXPECT_TRUE(status.ok()) << status;
-  EXPECT_TRUE(ValidateProduct(ValidProduct(), 0).ok());
+  EXPECT_TRUE(ValidateProduct(ValidProduct(), "items[0]").ok());
 }
 
 // --- Filters, count, lambda -------------------------------------------------------

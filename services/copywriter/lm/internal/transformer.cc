@@ -1,0 +1,186 @@
+#include "services/copywriter/lm/internal/transformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ATen/CPUGeneratorImpl.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace aigc::copy_lm::internal {
+namespace {
+
+// Names of the residual projections, whose initial weights are scaled down
+// so the residual stream's variance does not grow with depth (GPT-2).
+constexpr const char* kAttentionOut = "attention_out";
+constexpr const char* kMlpOut = "mlp_out";
+constexpr double kInitStd = 0.02;
+
+}  // namespace
+
+torch::Tensor DropoutSource::Apply(const torch::Tensor& x) {
+  if (probability <= 0.0) return x;
+  const torch::Tensor keep =
+      torch::empty(x.sizes(), torch::kFloat32).bernoulli_(1.0 - probability, generator);
+  return x * keep.to(x.device(), x.scalar_type()) * (1.0 / (1.0 - probability));
+}
+
+BlockImpl::BlockImpl(const LmConfig& config) : num_heads_(config.num_heads) {
+  const int64_t d = config.d_model;
+  norm1_ = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  qkv_ = register_module("qkv", torch::nn::Linear(d, 3 * d));
+  attention_out_ = register_module(kAttentionOut, torch::nn::Linear(d, d));
+  norm2_ = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  mlp_in_ = register_module("mlp_in", torch::nn::Linear(d, config.d_ff));
+  mlp_out_ = register_module(kMlpOut, torch::nn::Linear(config.d_ff, d));
+}
+
+torch::Tensor BlockImpl::Forward(const torch::Tensor& x, const torch::Tensor& blocked,
+                                 const KeyValueSource& key_values, DropoutSource* dropout) {
+  const int64_t batch = x.size(0);
+  const int64_t length = x.size(1);
+  const int64_t d = x.size(2);
+  const int64_t head_dim = d / num_heads_;
+  // [3, B, H, N, head_dim]
+  const torch::Tensor qkv = qkv_->forward(norm1_->forward(x))
+                                .view({batch, length, 3, num_heads_, head_dim})
+                                .permute({2, 0, 3, 1, 4});
+  const auto [keys, values] = key_values(qkv[1], qkv[2]);
+  torch::Tensor scores = torch::matmul(qkv[0], keys.transpose(-2, -1)) / std::sqrt(head_dim);
+  scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
+  torch::Tensor probs = torch::softmax(scores, -1);
+  if (dropout != nullptr) probs = dropout->Apply(probs);
+  torch::Tensor attended = attention_out_->forward(
+      torch::matmul(probs, values).transpose(1, 2).reshape({batch, length, d}));
+  if (dropout != nullptr) attended = dropout->Apply(attended);
+  const torch::Tensor h = x + attended;
+  torch::Tensor mlp = mlp_out_->forward(torch::gelu(mlp_in_->forward(norm2_->forward(h))));
+  if (dropout != nullptr) mlp = dropout->Apply(mlp);
+  return h + mlp;
+}
+
+TransformerImpl::TransformerImpl(const LmConfig& config) : config_(config) {
+  token_embedding_ =
+      register_module("token_embedding", torch::nn::Embedding(config.vocab_size, config.d_model));
+  position_embedding_ = register_module(
+      "position_embedding", torch::nn::Embedding(config.context_length, config.d_model));
+  for (int i = 0; i < config.num_layers; ++i) {
+    blocks_.push_back(register_module(absl::StrCat("block", i), Block(config)));
+  }
+  final_norm_ = register_module(
+      "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.d_model})));
+}
+
+void TransformerImpl::Initialize(uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  at::Generator generator = at::detail::createCPUGenerator(seed);
+  const double residual_std = kInitStd / std::sqrt(2.0 * config_.num_layers);
+  for (auto& item : named_parameters()) {
+    torch::Tensor& parameter = item.value();
+    const std::string& name = item.key();
+    if (parameter.dim() >= 2) {
+      const bool residual = absl::StrContains(name, absl::StrCat(kAttentionOut, ".weight")) ||
+                            absl::StrContains(name, absl::StrCat(kMlpOut, ".weight"));
+      parameter.copy_(torch::empty(parameter.sizes(), torch::kFloat32)
+                          .normal_(0.0, residual ? residual_std : kInitStd, generator));
+    } else if (absl::StrContains(name, "norm") && absl::EndsWith(name, ".weight")) {
+      parameter.fill_(1.0);
+    } else {
+      parameter.zero_();
+    }
+  }
+}
+
+torch::Tensor TransformerImpl::Head(const torch::Tensor& hidden) {
+  return torch::linear(final_norm_->forward(hidden), token_embedding_->weight);
+}
+
+torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens, DropoutSource* dropout) {
+  const int64_t length = tokens.size(1);
+  const torch::Tensor positions = torch::arange(length, tokens.options());
+  torch::Tensor x = token_embedding_->forward(tokens) + position_embedding_->forward(positions);
+  if (dropout != nullptr) x = dropout->Apply(x);
+  const torch::Tensor blocked = torch::ones({length, length}, tokens.options().dtype(torch::kBool))
+                                    .triu(1)
+                                    .view({1, 1, length, length});
+  const KeyValueSource own = [](const torch::Tensor& k, const torch::Tensor& v) {
+    return std::make_pair(k, v);
+  };
+  for (Block& block : blocks_) x = block->Forward(x, blocked, own, dropout);
+  return Head(x);
+}
+
+torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
+                                      const std::vector<std::span<const int32_t>>& chunks) {
+  const int64_t batch = static_cast<int64_t>(caches.size());
+  int64_t width = 0;  // longest chunk
+  for (const auto& chunk : chunks) width = std::max<int64_t>(width, chunk.size());
+  // Padding slots repeat their sequence's last token and position: their
+  // results are discarded, and they attend exactly like that last token.
+  std::vector<int64_t> token_ids(batch * width);
+  std::vector<int64_t> positions(batch * width);
+  std::vector<int64_t> last(batch);
+  int64_t keys = 0;  // longest sequence after the chunks
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t start = caches[b]->length;
+    const int64_t size = static_cast<int64_t>(chunks[b].size());
+    for (int64_t t = 0; t < width; ++t) {
+      const int64_t source = std::min(t, size - 1);
+      token_ids[b * width + t] = chunks[b][source];
+      positions[b * width + t] = start + source;
+    }
+    last[b] = size - 1;
+    keys = std::max(keys, start + size);
+  }
+  const torch::Tensor& embedding = token_embedding_->weight;
+  const torch::Device device = embedding.device();
+  const torch::Tensor token_tensor = torch::tensor(token_ids).view({batch, width}).to(device);
+  const torch::Tensor position_tensor = torch::tensor(positions).view({batch, width}).to(device);
+  torch::Tensor x =
+      token_embedding_->forward(token_tensor) + position_embedding_->forward(position_tensor);
+  // A query at position p sees the keys at positions <= p of its sequence.
+  const torch::Tensor blocked =
+      torch::arange(keys, position_tensor.options()).view({1, 1, 1, keys}) >
+      position_tensor.view({batch, 1, width, 1});
+
+  const int64_t head_dim = config_.d_model / config_.num_heads;
+  for (SequenceCache* cache : caches) {
+    if (!cache->keys.empty()) continue;
+    for (int l = 0; l < config_.num_layers; ++l) {
+      cache->keys.push_back(
+          torch::zeros({config_.num_heads, config_.context_length, head_dim}, embedding.options()));
+      cache->values.push_back(torch::zeros_like(cache->keys.back()));
+    }
+  }
+  for (int l = 0; l < config_.num_layers; ++l) {
+    const KeyValueSource cached = [&](const torch::Tensor& new_keys,
+                                      const torch::Tensor& new_values) {
+      std::vector<torch::Tensor> all_keys;
+      std::vector<torch::Tensor> all_values;
+      for (int64_t b = 0; b < batch; ++b) {
+        SequenceCache& cache = *caches[b];
+        const int64_t size = static_cast<int64_t>(chunks[b].size());
+        cache.keys[l].narrow(1, cache.length, size).copy_(new_keys[b].narrow(1, 0, size));
+        cache.values[l].narrow(1, cache.length, size).copy_(new_values[b].narrow(1, 0, size));
+        all_keys.push_back(cache.keys[l].narrow(1, 0, keys));
+        all_values.push_back(cache.values[l].narrow(1, 0, keys));
+      }
+      return std::make_pair(torch::stack(all_keys), torch::stack(all_values));
+    };
+    x = blocks_[l]->Forward(x, blocked, cached, nullptr);
+  }
+  const torch::Tensor rows = torch::arange(batch, position_tensor.options());
+  const torch::Tensor logits = Head(x.index({rows, torch::tensor(last).to(device)}));
+  for (int64_t b = 0; b < batch; ++b) caches[b]->length += static_cast<int64_t>(chunks[b].size());
+  return logits;
+}
+
+std::string TorchErrorMessage(const std::exception& e) {
+  if (const auto* error = dynamic_cast<const c10::Error*>(&e)) {
+    return error->what_without_backtrace();
+  }
+  return e.what();
+}
+
+}  // namespace aigc::copy_lm::internal

@@ -1,0 +1,57 @@
+// aigc.copywriter.v1.CopywriterService: GenerateCopy and StreamCopy over the
+// served copy model (every request decoded by the shared DecodeScheduler),
+// with fact repair and the advertising-law filter on every output. LiveQA
+// and the room-knowledge RPCs answer UNIMPLEMENTED until they land.
+#ifndef AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
+#define AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
+
+#include <memory>
+
+#include "aigc/copywriter/v1/copywriter.grpc.pb.h"
+#include "common/runtime/model_repository.h"
+#include "grpcpp/grpcpp.h"
+#include "prometheus/registry.h"
+#include "services/copywriter/generation/scheduler.h"
+#include "services/copywriter/service/copy_candidate.h"
+#include "services/copywriter/service/copy_request.h"
+#include "services/copywriter/service/generation_metrics.h"
+
+namespace aigc::copywriter {
+
+// What the service works with; nothing is owned and all must outlive it.
+struct CopywriterServiceDeps {
+  // Serves kCopyModelName (loaded with LoadCopyModel).
+  const runtime::ModelRepository* models = nullptr;
+  DecodeScheduler* scheduler = nullptr;
+  OutputChecks checks;
+  // Products GenerateCopyRequest.product_id may name.
+  const ProductCatalogue* catalogue = nullptr;
+};
+
+class CopywriterServiceImpl final : public v1::CopywriterService::CallbackService {
+ public:
+  CopywriterServiceImpl(CopywriterServiceDeps deps, prometheus::Registry& registry);
+
+  // INVALID_ARGUMENT / NOT_FOUND for bad requests (see PlanCopy),
+  // UNAVAILABLE while no copy model is loaded, RESOURCE_EXHAUSTED when the
+  // generation queue is full, DEADLINE_EXCEEDED / CANCELLED when the call
+  // ends before the texts do.
+  grpc::ServerUnaryReactor* GenerateCopy(grpc::CallbackServerContext* context,
+                                         const v1::GenerateCopyRequest* request,
+                                         v1::GenerateCopyResponse* response) override;
+
+  // The same errors, as the stream's final status (before any message for
+  // request errors).
+  grpc::ServerWriteReactor<v1::StreamCopyResponse>* StreamCopy(
+      grpc::CallbackServerContext* context, const v1::StreamCopyRequest* request) override;
+
+ private:
+  class CopyStream;
+
+  CopywriterServiceDeps deps_;
+  GenerationMetrics metrics_;
+};
+
+}  // namespace aigc::copywriter
+
+#endif  // AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
