@@ -8,86 +8,21 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 #include "common/text/utf8.h"
-#include "services/recommender/validation/validation.h"
+#include "common/validation/fields.h"
 
 namespace aigc::copy_live {
 namespace {
 
 using status::InvalidField;
 
-// google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
-constexpr int64_t kMinTimestampSeconds = -62'135'596'800;
-constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;
-
-size_t CountChars(absl::string_view text) {
-  return text::DecodeUtf8(std::string_view(text.data(), text.size())).size();
-}
-
-// Shows a client's value in a message, escaped and cut short.
-std::string Quote(absl::string_view value) {
-  constexpr size_t kMaxShown = 32;
-  if (value.size() <= kMaxShown) return absl::StrCat("\"", absl::CEscape(value), "\"");
-  return absl::StrCat("\"", absl::CEscape(value.substr(0, kMaxShown)), "\"...");
-}
-
-bool IsIdChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == ':' || c == '-';
-}
-
-// 1..max_chars characters of [A-Za-z0-9_.:-].
-absl::Status ValidateId(absl::string_view field, absl::string_view id, size_t max_chars) {
-  if (id.empty()) return InvalidField(field, "required");
-  const std::string rule = absl::StrCat("must be 1..", max_chars, " characters of [A-Za-z0-9_.:-]");
-  const auto bad = std::find_if_not(id.begin(), id.end(), IsIdChar);
-  if (bad != id.end()) {
-    return InvalidField(field, absl::StrCat(rule, ", got a disallowed character at offset ",
-                                            bad - id.begin(), " of ", Quote(id)));
-  }
-  // Only ASCII passed, so bytes are characters.
-  if (id.size() > max_chars) {
-    return InvalidField(field, absl::StrCat(rule, ", got ", id.size(), " characters"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateLength(absl::string_view field, absl::string_view text, size_t min_chars,
-                            size_t max_chars) {
-  const size_t chars = CountChars(text);
-  if (chars >= min_chars && chars <= max_chars) return absl::OkStatus();
-  if (chars == 0) return InvalidField(field, "required");
-  return InvalidField(
-      field, absl::StrCat("must be ", min_chars, "..", max_chars, " characters, got ", chars));
-}
-
-absl::Status ValidateEntryCount(absl::string_view field, int size, int max_entries) {
-  if (size <= max_entries) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("at most ", max_entries, " entries, got ", size));
-}
-
-absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& t) {
-  if (t.seconds() >= kMinTimestampSeconds && t.seconds() <= kMaxTimestampSeconds &&
-      t.nanos() >= 0 && t.nanos() <= 999'999'999) {
-    return absl::OkStatus();
-  }
-  return InvalidField(field, absl::StrCat("not a valid Timestamp, got seconds=", t.seconds(),
-                                          " nanos=", t.nanos()));
-}
-
-absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money) {
-  if (money.amount_minor() < 0) {
-    return InvalidField(absl::StrCat(field, ".amount_minor"),
-                        absl::StrCat("must be >= 0, got ", money.amount_minor()));
-  }
-  const std::string& code = money.currency_code();
-  if (code.size() != 3 ||
-      !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    return InvalidField(
-        absl::StrCat(field, ".currency_code"),
-        absl::StrCat("must be an ISO-4217 code of exactly 3 letters A-Z, got ", Quote(code)));
-  }
-  return absl::OkStatus();
-}
+using validation::CountChars;
+using validation::Quote;
+using validation::ValidateEntryCount;
+using validation::ValidateId;
+using validation::ValidateLength;
+using validation::ValidateMoney;
+using validation::ValidateProduct;
+using validation::ValidateTimestamp;
 
 absl::Status ValidatePromotion(absl::string_view prefix, const v1::Promotion& promotion) {
   auto field = [prefix](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
@@ -166,7 +101,7 @@ absl::Status ValidateProductKnowledge(const v1::ProductKnowledge& knowledge,
   auto field = [prefix](absl::string_view name) { return absl::StrCat(prefix, ".", name); };
   if (!knowledge.has_product()) return InvalidField(field("product"), "required");
   // The catalogue's Product bounds, shared with the recommender.
-  AIGC_RETURN_IF_ERROR(recommender::ValidateProduct(knowledge.product(), field("product")));
+  AIGC_RETURN_IF_ERROR(ValidateProduct(knowledge.product(), field("product")));
   AIGC_RETURN_IF_ERROR(
       ValidateLength(field("size_fit_notes"), knowledge.size_fit_notes(), 0, kMaxNotesChars));
   AIGC_RETURN_IF_ERROR(

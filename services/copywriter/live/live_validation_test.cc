@@ -85,7 +85,7 @@ TEST(ValidateProductKnowledgeTest, NamesFieldsUnderThePrefix) {
   cases.push_back({"no product", v1::ProductKnowledge(), "p.product: required"});
   cases.push_back({"no id", ValidKnowledge(), "p.product.id: required"});
   cases.back().knowledge.mutable_product()->clear_id();
-  cases.push_back({"notes", ValidKnowledge(), "p.shipping_info: must be 0..500"});
+  cases.push_back({"notes", ValidKnowledge(), "p.shipping_info: must be at most 500 characters"});
   cases.back().knowledge.set_shipping_info(std::string(501, 'x'));
   cases.push_back({"promotions", ValidKnowledge(), "p.promotions: at most 10 entries, got 11"});
   for (int i = 0; i < 11; ++i) cases.back().knowledge.add_promotions()->set_description("满减");

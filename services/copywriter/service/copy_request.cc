@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 #include "common/text/utf8.h"
+#include "common/validation/fields.h"
 #include "services/copywriter/corpus/prompt.h"
-#include "services/recommender/validation/validation.h"
 
 namespace aigc::copywriter {
 namespace {
@@ -21,7 +21,7 @@ absl::StatusOr<common::v1::Product> ResolveProduct(const v1::GenerateCopyRequest
       // An inline product may come without an id; every other bound holds.
       common::v1::Product product = request.product();
       if (product.id().empty()) product.set_id("inline");
-      AIGC_RETURN_IF_ERROR(recommender::ValidateProduct(product, "product"));
+      AIGC_RETURN_IF_ERROR(validation::ValidateProduct(product, "product"));
       return request.product();
     }
     case v1::GenerateCopyRequest::kProductId: {

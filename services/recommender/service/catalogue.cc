@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/rpc/request_context.h"
 #include "common/status/status.h"
+#include "common/validation/fields.h"
 #include "services/recommender/service/batch_error.h"
 #include "services/recommender/validation/validation.h"
 
@@ -39,7 +40,7 @@ absl::StatusOr<UpsertSummary> Catalogue::Upsert(
   std::vector<common::v1::Product> valid;
   valid.reserve(items.size());
   for (int i = 0; i < items.size(); ++i) {
-    const absl::Status status = ValidateProduct(items[i], absl::StrCat("items[", i, "]"));
+    const absl::Status status = validation::ValidateProduct(items[i], absl::StrCat("items[", i, "]"));
     if (status.ok()) {
       valid.push_back(items[i]);
     } else {

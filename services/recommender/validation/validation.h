@@ -57,23 +57,8 @@ absl::Status ValidateEvent(const v1::Event& event, int64_t index, absl::Time now
 // quantity 0 becomes 1 for ADD_TO_CART and PURCHASE.
 v1::Event NormalizeEvent(v1::Event event, absl::Time now);
 
-// OK iff `product` may be stored in the catalogue, following every bound of
-// aigc.common.v1.Product and Money: id required and a valid item id; title
-// 1..200 characters; category and kind known values (UNSPECIFIED allowed);
-// brand and material at most 100 characters; price (when set) with
-// amount_minor >= 0 and a currency_code of exactly 3 letters A-Z; colors
-// 0..32 entries of 1..32 characters; sizes 0..32 entries of 1..16 characters;
-// seasons 0..4 distinct known values other than UNSPECIFIED, SEASON_ALL_YEAR
-// only alone; stock_quantity (when set) >= 0; tags 0..50 entries of 1..64
-// characters; created_time (when set) a valid Timestamp; attributes 0..50
-// entries, keys 1..64 characters of [a-z0-9_.], values at most 256
-// characters; description at most 5000 characters. update_time is output
-// only and not checked. Otherwise INVALID_ARGUMENT with the field path
-// "<field_prefix>.<field>" (e.g. "items[2].colors[1]",
-// "items[0].price.currency_code", "product.attributes[Bad-Key]") of the
-// first problem found, checked in field-number order (attributes by key).
-// The copywriter validates its products with it too.
-absl::Status ValidateProduct(const common::v1::Product& product, absl::string_view field_prefix);
+// Products are checked by aigc::validation::ValidateProduct
+// (common/validation/fields.h).
 
 // OK iff `filter` obeys aigc.recommender.v1.ItemFilter's bounds:
 // include/exclude_categories at most 10 known values other than UNSPECIFIED;
