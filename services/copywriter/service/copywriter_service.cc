@@ -175,14 +175,20 @@ class CopywriterServiceImpl::CopyStream final
       OnText(index, text, tokens);
     };
     job.on_done = [this](absl::StatusOr<std::vector<GeneratedText>> texts) { OnTexts(texts); };
-    // The header goes first; the scheduler's messages queue behind it.
+    // The header is queued first, and held until the job is accepted: the
+    // scheduler's messages queue behind it, and a refused job (queue full)
+    // ends the stream before any message.
     v1::StreamCopyResponse started;
     FillStarted(*started.mutable_started());
     Enqueue(std::move(started));
-    if (absl::Status submitted = service->deps_.scheduler->Submit(std::move(job));
-        !submitted.ok()) {
-      FinishWhenWritten(submitted);
+    const absl::Status submitted = service->deps_.scheduler->Submit(std::move(job));
+    absl::MutexLock lock(&mu_);
+    if (!submitted.ok()) {
+      pending_.clear();
+      final_status_ = status::ToGrpcStatus(submitted);
     }
+    held_ = false;
+    WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -266,7 +272,7 @@ class CopywriterServiceImpl::CopyStream final
 
   // Starts the next write, or Finish once everything queued is written.
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (writing_ || finished_) return;
+    if (held_ || writing_ || finished_) return;
     if (!pending_.empty()) {
       current_ = std::move(pending_.front());
       pending_.pop_front();
@@ -290,6 +296,7 @@ class CopywriterServiceImpl::CopyStream final
   absl::Mutex mu_;
   std::deque<v1::StreamCopyResponse> pending_ ABSL_GUARDED_BY(mu_);
   v1::StreamCopyResponse current_ ABSL_GUARDED_BY(mu_);
+  bool held_ ABSL_GUARDED_BY(mu_) = true;  // until the job is accepted
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> final_status_ ABSL_GUARDED_BY(mu_);
