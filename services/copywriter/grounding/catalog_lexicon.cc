@@ -25,10 +25,7 @@ FactLexicon CatalogFactLexicon() {
                                   v1::SEASON_WINTER, v1::SEASON_ALL_YEAR}) {
     lexicon.seasons.push_back({season, ToFactTerm(catalog::SeasonName(season))});
   }
-  for (const catalog::Term& brand : catalog::Brands()) {
-    lexicon.brands.push_back(brand.zh);
-    if (!brand.en.empty() && brand.en != brand.zh) lexicon.brands.push_back(brand.en);
-  }
+  for (const catalog::Term& brand : catalog::Brands()) lexicon.brands.push_back(ToFactTerm(brand));
   return lexicon;
 }
 

@@ -68,5 +68,30 @@ TEST(CatalogLexiconTest, AWrongColourBecomesOneTheTextDoesNotNameYet) {
   EXPECT_EQ(checked.text, "颜色：奶咖、藏青。");
 }
 
+TEST(CatalogLexiconTest, AWrongListItemIsDroppedWhenEveryTrueValueIsNamed) {
+  common::v1::Product product;
+  product.set_title("dress");
+  product.add_colors("米白");
+  product.add_seasons(common::v1::SEASON_AUTUMN);
+  auto checker = FactChecker::Create(CatalogFactLexicon());
+  ASSERT_TRUE(checker.ok());
+  const Facts facts = Facts::FromProduct(product);
+  EXPECT_EQ((*checker)->Check("颜色：米白、黑色。", facts, true).text, "颜色：米白。");
+  EXPECT_EQ((*checker)->Check("For spring, autumn and winter.", facts, true).text,
+            "For autumn.");
+}
+
+TEST(CatalogLexiconTest, AWrongBrandIsRepairedInTheTextsLanguage) {
+  common::v1::Product product;
+  product.set_title("dress");
+  product.set_brand(catalog::Brands()[0].zh);
+  auto checker = FactChecker::Create(CatalogFactLexicon());
+  ASSERT_TRUE(checker.ok());
+  const std::string other_en = catalog::Brands()[1].en;
+  const CheckedText checked =
+      (*checker)->Check("From " + other_en + ": the dress.", Facts::FromProduct(product), true);
+  EXPECT_EQ(checked.text, "From " + catalog::Brands()[0].en + ": the dress.");
+}
+
 }  // namespace
 }  // namespace aigc::copy_grounding

@@ -146,6 +146,31 @@ std::pair<std::size_t, std::size_t> ClauseAround(std::u32string_view text, std::
   return {begin, stop};
 }
 
+// The span to delete for a list item at [start, end): the item and the
+// separator after it ("、", "，", ",", "/", "和", " and ", with following
+// spaces), else the separator before it, else the item alone.
+std::pair<std::size_t, std::size_t> ListItemSpan(std::u32string_view text, std::size_t start,
+                                                 std::size_t end) {
+  static constexpr std::u32string_view kSeparators[] = {U" and ", U"、", U"，", U",", U"/",
+                                                        U"和"};
+  for (std::u32string_view separator : kSeparators) {
+    if (text.substr(end, separator.size()) == separator) {
+      std::size_t stop = end + separator.size();
+      while (stop < text.size() && text[stop] == U' ') ++stop;
+      return {start, stop};
+    }
+  }
+  for (std::u32string_view separator : kSeparators) {
+    std::size_t begin = start;
+    while (begin > 0 && text[begin - 1] == U' ' && separator.back() != U' ') --begin;
+    if (begin >= separator.size() &&
+        text.substr(begin - separator.size(), separator.size()) == separator) {
+      return {begin - separator.size(), end};
+    }
+  }
+  return {start, end};
+}
+
 }  // namespace
 
 FactLexicon FactLexicon::FromTerms(
@@ -161,7 +186,7 @@ FactLexicon FactLexicon::FromTerms(
   for (const auto& [category, forms] : categories) {
     lexicon.categories.push_back({category, term(forms)});
   }
-  lexicon.brands = std::move(brands);
+  for (const std::string& b : brands) lexicon.brands.push_back(term(b));
   lexicon.ignored_phrases = std::move(ignored_phrases);
   return lexicon;
 }
@@ -256,9 +281,10 @@ absl::StatusOr<std::unique_ptr<FactChecker>> FactChecker::Create(FactLexicon lex
                                    Kind::kCategory, static_cast<int>(i)));
   }
   for (std::size_t i = 0; i < lexicon.brands.size(); ++i) {
-    AIGC_RETURN_IF_ERROR(
-        add(lexicon.brands[i], absl::StrCat("brands[", i, "]"), {Kind::kBrand, int(i)}));
+    AIGC_RETURN_IF_ERROR(add_terms(lexicon.brands[i], absl::StrCat("brands[", i, "]"),
+                                   Kind::kBrand, static_cast<int>(i)));
   }
+
   for (std::size_t i = 0; i < lexicon.ignored_phrases.size(); ++i) {
     AIGC_RETURN_IF_ERROR(add(lexicon.ignored_phrases[i], absl::StrCat("ignored_phrases[", i, "]"),
                              {Kind::kIgnored}));
@@ -451,6 +477,14 @@ Verdict Supported(std::string attribute, std::string expected) {
   return {copywriter::v1::GROUNDING_STATUS_SUPPORTED, std::move(attribute), std::move(expected)};
 }
 
+// A wrong list item ("红色" in "白色、红色" when the product is white only)
+// whose repair is to leave it out: an empty repair, applied with its list
+// separator (see ListItemSpan).
+Verdict Dropped(std::string attribute, std::string expected) {
+  return {copywriter::v1::GROUNDING_STATUS_CONTRADICTED, std::move(attribute),
+          std::move(expected), std::u32string()};
+}
+
 Verdict Unsupported(std::string attribute) {
   return {copywriter::v1::GROUNDING_STATUS_UNSUPPORTED, std::move(attribute), ""};
 }
@@ -587,9 +621,10 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   const std::vector<Claim> claims = impl.Extract(chars);
-  std::vector<int> mentioned_colors;
+  std::vector<int> mentioned_colors, mentioned_seasons;
   for (const Claim& claim : claims) {
     if (claim.kind == Kind::kColor) mentioned_colors.push_back(claim.index);
+    if (claim.kind == Kind::kSeason) mentioned_seasons.push_back(claim.index);
   }
 
   auto judge = [&](const Claim& claim) -> Verdict {
@@ -614,8 +649,9 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
           }
         }
         // The product's first colour the text does not already name, so a
-        // repaired list does not repeat a colour ("藏青、藏青").
-        int pick = 0;
+        // repaired list does not repeat a colour ("藏青、藏青"); when it names
+        // them all, the wrong one is dropped from its list.
+        int pick = -1;
         for (int i = 0; i < product.colors_size(); ++i) {
           const std::vector<int> resolved = impl.Resolve(product.colors(i), Kind::kColor);
           if (resolved.empty() || !contains(mentioned_colors, resolved[0])) {
@@ -623,6 +659,7 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
             break;
           }
         }
+        if (pick < 0) return Dropped("color", product.colors(0));
         const std::vector<int> resolved = impl.Resolve(product.colors(pick), Kind::kColor);
         return Contradicted("color", resolved.empty()
                                          ? product.colors(pick)
@@ -639,12 +676,17 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
             (season == common::v1::SEASON_ALL_YEAR && product.seasons_size() == 4)) {
           return Supported("season", claimed);
         }
-        for (const SeasonTerm& term : lexicon.seasons) {
-          if (term.season == product.seasons(0)) {
-            return Contradicted("season", DisplayForm(term.term, claim.english));
+        // As for colours: the product's first season the text does not name
+        // yet, else the wrong one is dropped from its list.
+        for (const int product_season : product.seasons()) {
+          for (size_t i = 0; i < lexicon.seasons.size(); ++i) {
+            if (lexicon.seasons[i].season == product_season &&
+                !contains(mentioned_seasons, static_cast<int>(i))) {
+              return Contradicted("season", DisplayForm(lexicon.seasons[i].term, claim.english));
+            }
           }
         }
-        return Contradicted("season", common::v1::Season_Name(product.seasons(0)), false);
+        return Dropped("season", common::v1::Season_Name(product.seasons(0)));
       }
       case Kind::kCategory: {
         if (product.category() == common::v1::CATEGORY_UNSPECIFIED) {
@@ -660,12 +702,18 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
         }
         return Contradicted("category", common::v1::Category_Name(product.category()), false);
       }
-      case Kind::kBrand:
+      case Kind::kBrand: {
         if (product.brand().empty()) return Unsupported("brand");
-        if (Fold(DecodeUtf8(product.brand())) == Fold(DecodeUtf8(claimed))) {
+        const std::vector<int> brand = impl.Resolve(product.brand(), Kind::kBrand);
+        if (contains(brand, claim.index) ||
+            Fold(DecodeUtf8(product.brand())) == Fold(DecodeUtf8(claimed))) {
           return Supported("brand", product.brand());
         }
-        return Contradicted("brand", product.brand());
+        // The product's brand in the claim's language when the lexicon knows it.
+        return Contradicted("brand", brand.empty()
+                                         ? product.brand()
+                                         : DisplayForm(lexicon.brands[brand[0]], claim.english));
+      }
       case Kind::kSize:
         return CheckSize(claim, product);
       case Kind::kStock:
@@ -693,7 +741,12 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
     if (repair && verdict.status == copywriter::v1::GROUNDING_STATUS_CONTRADICTED &&
         verdict.repair) {
       verdict.status = copywriter::v1::GROUNDING_STATUS_REPAIRED;
-      repairs.push_back({claim.start, claim.end, *verdict.repair});
+      if (verdict.repair->empty()) {
+        const auto [begin, end] = ListItemSpan(chars, claim.start, claim.end);
+        repairs.push_back({begin, end, U""});
+      } else {
+        repairs.push_back({claim.start, claim.end, *verdict.repair});
+      }
     }
     if (repair && verdict.status == copywriter::v1::GROUNDING_STATUS_UNSUPPORTED) {
       const auto [begin, end] = ClauseAround(chars, claim.start, claim.end);

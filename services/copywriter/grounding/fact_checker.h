@@ -81,7 +81,7 @@ struct FactLexicon {
   std::vector<FactTerm> colors;
   std::vector<SeasonTerm> seasons;
   std::vector<CategoryTerm> categories;
-  std::vector<std::string> brands;
+  std::vector<FactTerm> brands;
   std::vector<std::string> ignored_phrases;
 
   // Builds a lexicon from "form|form|..." strings, e.g. "纯棉|cotton|棉".
