@@ -12,6 +12,7 @@
 #include "services/copywriter/compliance/compliance_filter.h"
 #include "services/copywriter/generation/scheduler.h"
 #include "services/copywriter/grounding/catalog_lexicon.h"
+#include "services/copywriter/live/rooms.h"
 #include "services/copywriter/service/copywriter_service.h"
 
 AIGC_DEFINE_PORT_FLAGS(50052, 9103);
@@ -92,11 +93,19 @@ int main(int argc, char** argv) {
   auto scheduler = std::make_unique<cw::DecodeScheduler>(
       cw::SchedulerOptions{.max_jobs = absl::GetFlag(FLAGS_max_generation_jobs),
                            .max_batch_candidates = absl::GetFlag(FLAGS_max_batch_candidates)});
+  // Live rooms fall back to the demo catalogue for product ids they do not know.
+  aigc::copy_live::RoomRegistry rooms(
+      {.catalog = [&catalogue](absl::string_view id) -> std::optional<aigc::common::v1::Product> {
+        const auto it = catalogue.find(id);
+        if (it == catalogue.end()) return std::nullopt;
+        return it->second;
+      }});
   cw::CopywriterServiceImpl copywriter_service(
       {.models = models.get(),
        .scheduler = scheduler.get(),
        .checks = {.compliance = compliance.get(), .facts = facts.get()},
-       .catalogue = &catalogue},
+       .catalogue = &catalogue,
+       .rooms = &rooms},
       (*server)->metrics_registry());
   (*server)->AddService(&copywriter_service, cw::v1::CopywriterService::service_full_name());
   const int exit_code = (*server)->Run();

@@ -302,6 +302,30 @@ class CopywriterServiceImpl::CopyStream final
   std::optional<grpc::Status> final_status_ ABSL_GUARDED_BY(mu_);
 };
 
+grpc::ServerUnaryReactor* CopywriterServiceImpl::SetRoomKnowledge(
+    grpc::CallbackServerContext* context, const v1::SetRoomKnowledgeRequest* request,
+    v1::SetRoomKnowledgeResponse* response) {
+  return rpc::AnswerUnary(context, "SetRoomKnowledge", request->metadata(),
+                          response->mutable_metadata(), [&](absl::Time) -> absl::Status {
+                            AIGC_ASSIGN_OR_RETURN(const copy_live::RoomRegistry::SetResult result,
+                                                  deps_.rooms->Set(*request));
+                            *response->mutable_room() = *result.room;
+                            return absl::OkStatus();
+                          });
+}
+
+grpc::ServerUnaryReactor* CopywriterServiceImpl::GetRoomKnowledge(
+    grpc::CallbackServerContext* context, const v1::GetRoomKnowledgeRequest* request,
+    v1::GetRoomKnowledgeResponse* response) {
+  return rpc::AnswerUnary(context, "GetRoomKnowledge", request->metadata(),
+                          response->mutable_metadata(), [&](absl::Time) -> absl::Status {
+                            AIGC_ASSIGN_OR_RETURN(const copy_live::RoomSnapshot room,
+                                                  deps_.rooms->Get(request->room_id()));
+                            *response->mutable_room() = *room;
+                            return absl::OkStatus();
+                          });
+}
+
 grpc::ServerWriteReactor<v1::StreamCopyResponse>* CopywriterServiceImpl::StreamCopy(
     grpc::CallbackServerContext* context, const v1::StreamCopyRequest* request) {
   return new CopyStream(this, context, *request);

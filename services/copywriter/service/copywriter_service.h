@@ -1,7 +1,8 @@
 // aigc.copywriter.v1.CopywriterService: GenerateCopy and StreamCopy over the
 // served copy model (every request decoded by the shared DecodeScheduler),
-// with fact repair and the advertising-law filter on every output. LiveQA
-// and the room-knowledge RPCs answer UNIMPLEMENTED until they land.
+// with fact repair and the advertising-law filter on every output, and the
+// live rooms' knowledge bases (Set/GetRoomKnowledge). LiveQA answers
+// UNIMPLEMENTED until it lands.
 #ifndef AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
 #define AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
 
@@ -12,6 +13,7 @@
 #include "grpcpp/grpcpp.h"
 #include "prometheus/registry.h"
 #include "services/copywriter/generation/scheduler.h"
+#include "services/copywriter/live/rooms.h"
 #include "services/copywriter/service/copy_candidate.h"
 #include "services/copywriter/service/copy_request.h"
 #include "services/copywriter/service/generation_metrics.h"
@@ -26,6 +28,8 @@ struct CopywriterServiceDeps {
   OutputChecks checks;
   // Products GenerateCopyRequest.product_id may name.
   const ProductCatalogue* catalogue = nullptr;
+  // The live rooms' knowledge bases.
+  copy_live::RoomRegistry* rooms = nullptr;
 };
 
 class CopywriterServiceImpl final : public v1::CopywriterService::CallbackService {
@@ -44,6 +48,16 @@ class CopywriterServiceImpl final : public v1::CopywriterService::CallbackServic
   // request errors).
   grpc::ServerWriteReactor<v1::StreamCopyResponse>* StreamCopy(
       grpc::CallbackServerContext* context, const v1::StreamCopyRequest* request) override;
+
+  // INVALID_ARGUMENT naming the field (see RoomRegistry::Set).
+  grpc::ServerUnaryReactor* SetRoomKnowledge(grpc::CallbackServerContext* context,
+                                             const v1::SetRoomKnowledgeRequest* request,
+                                             v1::SetRoomKnowledgeResponse* response) override;
+
+  // INVALID_ARGUMENT / NOT_FOUND "room_id".
+  grpc::ServerUnaryReactor* GetRoomKnowledge(grpc::CallbackServerContext* context,
+                                             const v1::GetRoomKnowledgeRequest* request,
+                                             v1::GetRoomKnowledgeResponse* response) override;
 
  private:
   class CopyStream;

@@ -58,7 +58,8 @@ class CopywriterServiceTest : public ::testing::Test {
         CopywriterServiceDeps{.models = models_.get(),
                               .scheduler = &scheduler_,
                               .checks = {.compliance = compliance_.get(), .facts = facts_.get()},
-                              .catalogue = &catalogue_},
+                              .catalogue = &catalogue_,
+                              .rooms = &rooms_},
         registry_);
     grpc::ServerBuilder builder;
     int port = 0;
@@ -112,6 +113,7 @@ class CopywriterServiceTest : public ::testing::Test {
   std::unique_ptr<copy_compliance::ComplianceFilter> compliance_;
   std::unique_ptr<copy_grounding::FactChecker> facts_;
   ProductCatalogue catalogue_;
+  copy_live::RoomRegistry rooms_;
   std::unique_ptr<CopywriterServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::CopywriterService::Stub> stub_;
@@ -248,6 +250,38 @@ TEST_F(CopywriterServiceTest, StreamCopyRefusesABadRequestBeforeAnyMessage) {
   v1::StreamCopyResponse message;
   EXPECT_FALSE(reader->Read(&message));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CopywriterServiceTest, RoomKnowledgeIsStoredVersionedAndReadBack) {
+  v1::SetRoomKnowledgeRequest set;
+  set.set_room_id("room-1");
+  v1::ProductKnowledge& knowledge = *set.add_products();
+  *knowledge.mutable_product() = Dress();
+  knowledge.mutable_product()->set_id("sku-3-0001");
+  knowledge.set_shipping_info("48小时内发货");
+  v1::SetRoomKnowledgeResponse set_response;
+  grpc::ClientContext set_context;
+  ASSERT_TRUE(stub_->SetRoomKnowledge(&set_context, set, &set_response).ok());
+  EXPECT_EQ(set_response.room().knowledge_version(), 1);
+  EXPECT_EQ(set_response.room().current_product_id(), "sku-3-0001");
+
+  v1::GetRoomKnowledgeRequest get;
+  get.set_room_id("room-1");
+  v1::GetRoomKnowledgeResponse get_response;
+  grpc::ClientContext get_context;
+  ASSERT_TRUE(stub_->GetRoomKnowledge(&get_context, get, &get_response).ok());
+  EXPECT_EQ(get_response.room().products(0).shipping_info(), "48小时内发货");
+  EXPECT_EQ(get_response.metadata().request_id().size(), 32u);
+
+  get.set_room_id("room-2");
+  grpc::ClientContext missing_context;
+  EXPECT_EQ(stub_->GetRoomKnowledge(&missing_context, get, &get_response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  set.set_room_id("bad room");
+  grpc::ClientContext bad_context;
+  const grpc::Status bad = stub_->SetRoomKnowledge(&bad_context, set, &set_response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("room_id"));
 }
 
 }  // namespace
