@@ -1,0 +1,91 @@
+// The real aigc-copywriter binary, serving the committed model
+// (models/copywriter-lm), on ephemeral loopback ports: a GenerateCopy and a
+// StreamCopy are answered and show up in the generation metrics on /metrics,
+// and SIGTERM drains the server to exit 0.
+#include <signal.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "aigc/copywriter/v1/copywriter.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/http_get.h"
+#include "tests/testing/prometheus_text.h"
+#include "tests/testing/subprocess.h"
+
+namespace aigc {
+namespace {
+
+namespace v1 = copywriter::v1;
+using testing::Subprocess;
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(60);
+constexpr absl::Duration kExitTimeout = absl::Seconds(15);
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  return context;
+}
+
+TEST(CopywriterEndToEndTest, CopyIsServedCountedAndTheServerDrainsOnSigterm) {
+  auto process = Subprocess::Start(
+      AIGC_COPYWRITER_BIN, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
+                            "--drain_timeout=5s", "--model_repository=" AIGC_MODELS_DIR});
+  ASSERT_TRUE(process.ok()) << process.status();
+  const auto ready = (*process)->WaitForLine("grpc_port=", kStartTimeout);
+  ASSERT_TRUE(ready.ok()) << ready.status();
+  const auto ports = testing::ParseReadyLine(*ready);
+  ASSERT_TRUE(ports.ok()) << ports.status();
+  auto stub = v1::CopywriterService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", ports->grpc_port), grpc::InsecureChannelCredentials()));
+
+  v1::GenerateCopyRequest request;
+  request.set_product_id("sku-3-0001");
+  request.set_n(2);
+  request.mutable_sampling()->set_seed(3);
+  request.mutable_sampling()->set_max_tokens(48);
+  v1::GenerateCopyResponse response;
+  const grpc::Status status = stub->GenerateCopy(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.candidates_size() + response.dropped_count(), 2);
+  EXPECT_EQ(response.model().name(), "copywriter-lm");
+
+  v1::StreamCopyRequest stream_request;
+  stream_request.ParseFromString(request.SerializeAsString());
+  stream_request.set_n(1);
+  auto context = Context();
+  auto reader = stub->StreamCopy(context.get(), stream_request);
+  v1::StreamCopyResponse message;
+  int finished = 0;
+  while (reader->Read(&message)) finished += message.has_candidate_finished() ? 1 : 0;
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(finished, 1);
+
+  const auto body = testing::HttpGet(ports->metrics_port, "/metrics");
+  ASSERT_TRUE(body.ok()) << body.status();
+  const auto samples = testing::ParsePrometheusText(*body);
+  ASSERT_TRUE(samples.ok()) << samples.status();
+  for (const std::string rpc : {"GenerateCopy", "StreamCopy"}) {
+    const auto tokens =
+        testing::FindSample(*samples, "aigc_generation_tokens_total", {{"rpc", rpc}});
+    ASSERT_TRUE(tokens.has_value()) << rpc;
+    EXPECT_GT(*tokens, 0) << rpc;
+    const auto first_tokens = testing::FindSample(
+        *samples, "aigc_generation_time_to_first_token_seconds_count", {{"rpc", rpc}});
+    ASSERT_TRUE(first_tokens.has_value()) << rpc;
+    EXPECT_EQ(*first_tokens, 1) << rpc;
+  }
+  EXPECT_TRUE(testing::FindSample(*samples, "aigc_model_loaded",
+                                  {{"model", "copywriter-lm"}, {"version", "1"}})
+                  .has_value());
+
+  (*process)->Signal(SIGTERM);
+  EXPECT_EQ((*process)->WaitForExit(kExitTimeout), 0);
+}
+
+}  // namespace
+}  // namespace aigc
