@@ -2,13 +2,15 @@
 // held-out products (test.jsonl): generates a text per example, then reports
 // BLEU-4, ROUGE-L and distinct-1/2 against the references, fact consistency
 // (the fact checker on the raw text) and advertising-law findings (the
-// compliance filter on the raw text), for copy and live Q&A separately.
+// compliance filter on the raw text), for copy and live Q&A separately; and
+// the accuracy of the live Q&A intent classifier trained on train.jsonl.
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -19,14 +21,16 @@
 #include "prometheus/registry.h"
 #include "services/copywriter/compliance/compliance_filter.h"
 #include "services/copywriter/corpus/jsonl.h"
+#include "services/copywriter/eval/intent_metrics.h"
 #include "services/copywriter/eval/text_metrics.h"
 #include "services/copywriter/generation/generator.h"
 #include "services/copywriter/grounding/catalog_lexicon.h"
 #include "services/copywriter/grounding/fact_checker.h"
+#include "services/copywriter/live/intent_classifier.h"
 
 ABSL_FLAG(std::string, model_repository, "models", "Model repository holding copywriter-lm.");
 ABSL_FLAG(std::string, corpus_dir, "data/copywriter/corpus",
-          "Directory with test.jsonl, catalog.jsonl and knowledge.jsonl from aigc-copy-corpus.");
+          "Directory with train.jsonl, test.jsonl and knowledge.jsonl from aigc-copy-corpus.");
 ABSL_FLAG(std::string, compliance_lexicon, "services/copywriter/compliance/ad_law_lexicon.tsv",
           "Advertising-law lexicon (format: docs/copywriter.md).");
 ABSL_FLAG(int, limit, 300,
@@ -85,6 +89,43 @@ void PrintKind(const char* name, const KindResult& result) {
       result.contradicted, result.claims, result.unsupported,
       static_cast<double>(result.flagged_texts) / n, result.flagged_terms,
       static_cast<double>(result.ended) / n);
+}
+
+// Trains the live Q&A intent classifier on the training questions and
+// reports its accuracy on every test question, apart for the test questions
+// that do not occur verbatim in training (the corpus's questions come from
+// templates, so most do).
+void EvaluateIntents(const std::vector<CorpusExample>& train,
+                     const std::vector<CorpusExample>& test) {
+  std::vector<copy_live::LabeledQuestion> questions;
+  absl::flat_hash_set<std::string> seen;
+  for (const CorpusExample& example : train) {
+    if (example.kind != CorpusExample::kQa) continue;
+    questions.push_back({.question = example.question, .intent = example.intent});
+    seen.insert(example.question);
+  }
+  const auto classifier = cli::ValueOrExit(copy_live::IntentClassifier::Train(questions));
+  std::vector<int> predicted, expected;
+  int unseen = 0, unseen_correct = 0;
+  for (const CorpusExample& example : test) {
+    if (example.kind != CorpusExample::kQa) continue;
+    predicted.push_back(classifier->Classify(example.question).intent);
+    expected.push_back(example.intent);
+    if (!seen.contains(example.question)) {
+      ++unseen;
+      unseen_correct += predicted.back() == expected.back();
+    }
+  }
+  const copy_eval::IntentAccuracyReport report =
+      cli::ValueOrExit(copy_eval::IntentAccuracy(predicted, expected));
+  std::printf("\nintent accuracy: %.4f (%lld/%lld test questions; %d/%d of those not in train)\n",
+              report.accuracy, static_cast<long long>(report.correct),
+              static_cast<long long>(report.total), unseen_correct, unseen);
+  for (const auto& [labels, count] : report.confusion) {
+    if (labels.first == labels.second) continue;
+    std::printf("  confused %s -> %s: %lld\n", cv1::Intent_Name(labels.first).c_str(),
+                cv1::Intent_Name(labels.second).c_str(), static_cast<long long>(count));
+  }
 }
 
 int Main() {
@@ -184,6 +225,9 @@ int Main() {
   PrintKind("copy", results[CorpusExample::kCopy]);
   PrintKind("live Q&A", results[CorpusExample::kQa]);
   std::printf("(%d examples in %.0f s)\n", done, absl::ToDoubleSeconds(absl::Now() - start));
+  EvaluateIntents(ReadJsonl<CorpusExample>(corpus_dir + "/train.jsonl",
+                                           &copy_corpus::ParseExamplesJsonl),
+                  test);
   return 0;
 }
 
@@ -194,7 +238,7 @@ int main(int argc, char** argv) {
   aigc::cli::InitBinary(
       argc, argv,
       "Evaluates the copy model on the corpus's held-out products: BLEU-4, ROUGE-L, "
-      "distinct-1/2, fact consistency and advertising-law findings.\n"
+      "distinct-1/2, fact consistency, advertising-law findings and intent accuracy.\n"
       "Usage: aigc-copy-eval [--model_repository=models] [--corpus_dir=data/copywriter/corpus] "
       "[--limit=300]");
   return aigc::copywriter::Main();
