@@ -3,12 +3,17 @@
 // errors for bad flags.
 #include <signal.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "aigc/copywriter/v1/copywriter.grpc.pb.h"
@@ -40,8 +45,8 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
 
 // One server binary and one RPC with the code a fresh server answers: a
 // service not implemented yet answers UNIMPLEMENTED; the recommender, with no
-// model trained yet, and the copywriter, with an empty model repository (the
-// test's working directory has no models/), UNAVAILABLE.
+// model trained yet, and the copywriter, with an empty model repository,
+// UNAVAILABLE.
 struct ServiceCase {
   std::string label;
   std::string binary;
@@ -90,8 +95,42 @@ std::vector<ServiceCase> ServiceCases() {
   };
 }
 
-// A started server and a channel to it.
+// A fresh directory for one server's state (the recommender's store and
+// model repository, the copywriter's model repository), so no test reads or
+// leaves state in the working directory; removed with the server.
+class StateDir {
+ public:
+  StateDir() {
+    static std::atomic<int> next{0};
+    path_ = std::filesystem::path(::testing::TempDir()) /
+            absl::StrCat("serving_e2e_", getpid(), "_", next++);
+    std::filesystem::create_directories(path_);
+  }
+  ~StateDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  StateDir(const StateDir&) = delete;
+  StateDir& operator=(const StateDir&) = delete;
+
+  // The flags that put `binary`'s state here.
+  std::vector<std::string> FlagsFor(const std::string& binary) const {
+    const std::string models = "--model_repository=" + (path_ / "models").string();
+    if (binary == AIGC_RECOMMENDER_BIN) {
+      return {"--store_path=" + (path_ / "store").string(), models};
+    }
+    if (binary == AIGC_COPYWRITER_BIN) return {models};
+    return {};
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A started server and a channel to it. The process goes before its state
+// directory (members are destroyed in reverse order).
 struct RunningServer {
+  std::unique_ptr<StateDir> state = std::make_unique<StateDir>();
   std::unique_ptr<Subprocess> process;
   testing::ServingPorts ports;
   std::shared_ptr<grpc::Channel> channel;
@@ -99,8 +138,10 @@ struct RunningServer {
 
 RunningServer StartServer(const std::string& binary, const std::string& drain_timeout) {
   RunningServer server;
-  auto process = Subprocess::Start(binary, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
-                                            "--drain_timeout=" + drain_timeout});
+  std::vector<std::string> args = {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
+                                   "--drain_timeout=" + drain_timeout};
+  for (std::string& flag : server.state->FlagsFor(binary)) args.push_back(std::move(flag));
+  auto process = Subprocess::Start(binary, args);
   EXPECT_TRUE(process.ok()) << process.status();
   if (!process.ok()) return server;
   server.process = std::move(*process);

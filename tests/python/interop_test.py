@@ -123,9 +123,16 @@ def list_services_by_reflection(channel):
     return [s.name for r in responses for s in r.list_services_response.service]
 
 
+# Flags that keep a binary's state in a fresh temporary directory instead of
+# the working directory.
+STATE_FLAGS = {
+    "recommender": lambda d: [f"--store_path={d}/store", f"--model_repository={d}/models"],
+    "copywriter": lambda d: [f"--model_repository={d}/models"],
+}
+
 # binary flag, service full name, one RPC, the code a fresh server answers it
 # with: UNIMPLEMENTED until the service's issue lands; the recommender, with no
-# model trained yet, and the copywriter, with no model in its (empty) repository,
+# model trained yet, and the copywriter, with an empty model repository,
 # UNAVAILABLE.
 CASES = [
     ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend,
@@ -144,7 +151,10 @@ class InteropTest(unittest.TestCase):
     def check_service(self, binary_flag, service, call, expected_code):
         health_pb = stub_module("grpc.health.v1.health_pb2")
         health_rpc = stub_module("grpc.health.v1.health_pb2_grpc")
-        server = Server(getattr(ARGS, binary_flag))
+        state = tempfile.TemporaryDirectory(prefix=f"aigc-{binary_flag}-")
+        self.addCleanup(state.cleanup)
+        state_flags = STATE_FLAGS.get(binary_flag, lambda d: [])(state.name)
+        server = Server(getattr(ARGS, binary_flag), state_flags)
         try:
             health = health_rpc.HealthStub(server.channel)
             for name in ("", service):
