@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -80,6 +81,10 @@ ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage)
 int ReportStartupFailure(const absl::Status& status) {
   LOG(ERROR) << "cannot start: " << status;
   return 1;
+}
+
+void ExitOnStartupFailure(const absl::Status& status) {
+  std::exit(ReportStartupFailure(status));
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Create(std::string name,

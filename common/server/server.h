@@ -45,6 +45,17 @@ ServingOptions InitServingBinary(int argc, char** argv, absl::string_view usage)
 // Logs why a binary could not start and returns its exit code (1).
 int ReportStartupFailure(const absl::Status& status);
 
+// ReportStartupFailure, then exit with its code.
+[[noreturn]] void ExitOnStartupFailure(const absl::Status& status);
+
+// The value `value` holds, or ExitOnStartupFailure: for a serving binary's
+// start-up steps.
+template <typename T>
+T ValueOrExit(absl::StatusOr<T> value) {
+  if (!value.ok()) ExitOnStartupFailure(value.status());
+  return *std::move(value);
+}
+
 // One gRPC server with its metrics endpoint. Create, AddService, then Run (or
 // Start and Shutdown). Not thread-safe except where noted.
 class Server {

@@ -32,19 +32,12 @@ ABSL_FLAG(int, max_batch_candidates, 32,
 
 namespace {
 
+using aigc::server::ExitOnStartupFailure;
+using aigc::server::ValueOrExit;
+
 namespace cw = aigc::copywriter;
 
 constexpr char kDefaultModelRepository[] = "models";
-
-[[noreturn]] void Fail(const absl::Status& status) {
-  std::exit(aigc::server::ReportStartupFailure(status));
-}
-
-template <typename T>
-T OrExit(absl::StatusOr<T> value) {
-  if (!value.ok()) Fail(value.status());
-  return *std::move(value);
-}
 
 }  // namespace
 
@@ -56,18 +49,19 @@ int main(int argc, char** argv) {
       "[--model_repository=models] [--flagfile=FILE]\n"
       "Serves the copywriter-lm model of --model_repository (empty = models, where the "
       "committed model lives); GenerateCopy and StreamCopy answer UNAVAILABLE until one loads.");
-  aigc::runtime::RuntimeOptions runtime_options = OrExit(aigc::runtime::RuntimeOptionsFromFlags());
+  aigc::runtime::RuntimeOptions runtime_options =
+      ValueOrExit(aigc::runtime::RuntimeOptionsFromFlags());
   if (runtime_options.model_repository.empty()) {
     runtime_options.model_repository = kDefaultModelRepository;
   }
   const std::string lexicon = absl::GetFlag(FLAGS_compliance_lexicon);
   const std::unique_ptr<aigc::copy_compliance::ComplianceFilter> compliance =
-      OrExit(lexicon.empty() ? aigc::copy_compliance::DefaultComplianceFilter()
+      ValueOrExit(lexicon.empty() ? aigc::copy_compliance::DefaultComplianceFilter()
                              : aigc::copy_compliance::ComplianceFilter::Load(lexicon));
-  const std::unique_ptr<aigc::copy_grounding::FactChecker> facts = OrExit(
+  const std::unique_ptr<aigc::copy_grounding::FactChecker> facts = ValueOrExit(
       aigc::copy_grounding::FactChecker::Create(aigc::copy_grounding::CatalogFactLexicon()));
   cw::ProductCatalogue catalogue;
-  for (auto& product : OrExit(aigc::catalog::GenerateCatalog(
+  for (auto& product : ValueOrExit(aigc::catalog::GenerateCatalog(
            {.seed = absl::GetFlag(FLAGS_catalog_seed),
             .products_per_category = absl::GetFlag(FLAGS_catalog_products_per_category)}))) {
     catalogue.emplace(product.id(), std::move(product));
@@ -75,7 +69,7 @@ int main(int argc, char** argv) {
 
   std::error_code error;
   std::filesystem::create_directories(runtime_options.model_repository, error);
-  const aigc::runtime::Device device = OrExit(aigc::runtime::InitRuntime(runtime_options));
+  const aigc::runtime::Device device = ValueOrExit(aigc::runtime::InitRuntime(runtime_options));
   auto server = aigc::server::Server::Create("aigc-copywriter", options);
   if (!server.ok()) return aigc::server::ReportStartupFailure(server.status());
   aigc::runtime::InferenceMetrics inference_metrics((*server)->metrics_registry());
@@ -83,7 +77,7 @@ int main(int argc, char** argv) {
   repository_options.root = runtime_options.model_repository;
   repository_options.device = device;
   repository_options.poll_interval = runtime_options.model_poll_interval;
-  std::unique_ptr<aigc::runtime::ModelRepository> models = OrExit(
+  std::unique_ptr<aigc::runtime::ModelRepository> models = ValueOrExit(
       aigc::runtime::ModelRepository::Create(repository_options, &inference_metrics,
                                              cw::LoadCopyModel));
   // Registered even when no version exists yet: polling picks one up later.

@@ -59,46 +59,38 @@ ABSL_FLAG(std::string, hyperparameters, "",
 
 namespace {
 
+using aigc::server::ExitOnStartupFailure;
+using aigc::server::ValueOrExit;
+
 namespace rec = aigc::recommender;
 
 constexpr char kDefaultModelRepository[] = "data/recommender/models";
 
-[[noreturn]] void Fail(const absl::Status& status) {
-  std::exit(aigc::server::ReportStartupFailure(status));
-}
-
-// Exits 1 with the reason unless `value` holds one.
-template <typename T>
-T OrExit(absl::StatusOr<T> value) {
-  if (!value.ok()) Fail(value.status());
-  return std::move(*value);
-}
-
 rec::EngineOptions EngineOptionsFromFlags() {
   rec::EngineOptions options;
-  options.default_algorithm =
-      OrExit(rec::ParseAlgorithm(absl::GetFlag(FLAGS_default_algorithm), "--default_algorithm"));
-  options.default_similar_algorithm =
-      OrExit(rec::ParseAlgorithm(absl::GetFlag(FLAGS_similar_algorithm), "--similar_algorithm"));
+  options.default_algorithm = ValueOrExit(
+      rec::ParseAlgorithm(absl::GetFlag(FLAGS_default_algorithm), "--default_algorithm"));
+  options.default_similar_algorithm = ValueOrExit(
+      rec::ParseAlgorithm(absl::GetFlag(FLAGS_similar_algorithm), "--similar_algorithm"));
   const double lambda = absl::GetFlag(FLAGS_diversity_lambda);
   if (!(lambda >= 0 && lambda <= 1)) {
-    Fail(aigc::status::InvalidField("--diversity_lambda", "must be in [0, 1]"));
+    ExitOnStartupFailure(aigc::status::InvalidField("--diversity_lambda", "must be in [0, 1]"));
   }
   options.default_diversity_lambda = static_cast<float>(lambda);
   const double explore_share = absl::GetFlag(FLAGS_explore_share);
   if (!(explore_share >= 0 && explore_share <= 0.2)) {
-    Fail(aigc::status::InvalidField("--explore_share", "must be in [0, 0.2]"));
+    ExitOnStartupFailure(aigc::status::InvalidField("--explore_share", "must be in [0, 0.2]"));
   }
   options.explore_share = static_cast<float>(explore_share);
   const int new_item_days = absl::GetFlag(FLAGS_new_item_days);
   if (new_item_days < 1 || new_item_days > 365) {
-    Fail(aigc::status::InvalidField("--new_item_days", "must be in [1, 365]"));
+    ExitOnStartupFailure(aigc::status::InvalidField("--new_item_days", "must be in [1, 365]"));
   }
   options.new_item_window = absl::Hours(24 * new_item_days);
-  options.params = OrExit(
+  options.params = ValueOrExit(
       rec::ParseHyperparameterList(absl::GetFlag(FLAGS_hyperparameters), "--hyperparameters"));
   if (const std::string path = absl::GetFlag(FLAGS_experiments_file); !path.empty()) {
-    options.experiments = OrExit(rec::Experiments::FromJsonFile(path));
+    options.experiments = ValueOrExit(rec::Experiments::FromJsonFile(path));
   }
   return options;
 }
@@ -116,10 +108,11 @@ int main(int argc, char** argv) {
       "stopped); an empty --model_repository means data/recommender/models.");
   const int history_limit = absl::GetFlag(FLAGS_history_limit);
   if (history_limit < 1 || history_limit > 100000) {
-    Fail(aigc::status::InvalidField("--history_limit", "must be in [1, 100000]"));
+    ExitOnStartupFailure(aigc::status::InvalidField("--history_limit", "must be in [1, 100000]"));
   }
   rec::EngineOptions engine_options = EngineOptionsFromFlags();
-  aigc::runtime::RuntimeOptions runtime_options = OrExit(aigc::runtime::RuntimeOptionsFromFlags());
+  aigc::runtime::RuntimeOptions runtime_options =
+      ValueOrExit(aigc::runtime::RuntimeOptionsFromFlags());
   if (runtime_options.model_repository.empty()) {
     runtime_options.model_repository = kDefaultModelRepository;
   }
@@ -128,25 +121,27 @@ int main(int argc, char** argv) {
   // process) must stop the binary before it does anything else.
   const rec::StoreOptions store_options{.path = absl::GetFlag(FLAGS_store_path),
                                         .sync = absl::GetFlag(FLAGS_store_sync)};
-  const std::unique_ptr<rec::Store> store = OrExit(rec::Store::Open(store_options));
+  const std::unique_ptr<rec::Store> store = ValueOrExit(rec::Store::Open(store_options));
   std::error_code error;
   std::filesystem::create_directories(runtime_options.model_repository, error);
-  const aigc::runtime::Device device = OrExit(aigc::runtime::InitRuntime(runtime_options));
+  const aigc::runtime::Device device = ValueOrExit(aigc::runtime::InitRuntime(runtime_options));
   rec::UserHistories histories(history_limit);
-  if (const absl::Status status = histories.Load(*store); !status.ok()) Fail(status);
+  if (const absl::Status status = histories.Load(*store); !status.ok()) {
+    ExitOnStartupFailure(status);
+  }
   LOG(INFO) << "store " << store_options.path.string() << " (sync=" << std::boolalpha
             << store_options.sync << "): " << store->item_count() << " items, "
             << store->event_count() << " events, " << histories.users() << " users";
 
   auto server = aigc::server::Server::Create("aigc-recommender", options);
-  if (!server.ok()) Fail(server.status());
+  if (!server.ok()) ExitOnStartupFailure(server.status());
   aigc::runtime::InferenceMetrics inference_metrics((*server)->metrics_registry());
   aigc::runtime::ModelRepositoryOptions repository_options;
   repository_options.root = runtime_options.model_repository;
   repository_options.device = device;
   repository_options.poll_interval = runtime_options.model_poll_interval;
   std::unique_ptr<aigc::runtime::ModelRepository> models =
-      OrExit(aigc::runtime::ModelRepository::Create(repository_options, &inference_metrics,
+      ValueOrExit(aigc::runtime::ModelRepository::Create(repository_options, &inference_metrics,
                                                     rec::LoadRecModel));
   // Every algorithm is served once a version exists; until then requests
   // fall back (see RecommendEngine), and polling picks new versions up.
@@ -160,14 +155,14 @@ int main(int argc, char** argv) {
   engine_options.bandit = &bandit;
   const rec::RecommendEngine engine(models.get(), &items, &histories, engine_options);
   const std::unique_ptr<rec::RecommenderServiceImpl> recommender_service =
-      OrExit(rec::RecommenderServiceImpl::Create({.store = store.get(),
+      ValueOrExit(rec::RecommenderServiceImpl::Create({.store = store.get(),
                                                   .items = &items,
                                                   .histories = &histories,
                                                   .engine = &engine,
                                                   .bandit = &bandit},
                                                  (*server)->metrics_registry()));
   std::unique_ptr<rec::TrainingJobs> training_jobs =
-      OrExit(rec::TrainingJobs::Create(store.get(), models.get(), {.threads = 2}));
+      ValueOrExit(rec::TrainingJobs::Create(store.get(), models.get(), {.threads = 2}));
   rec::RecommenderAdminServiceImpl recommender_admin_service(training_jobs.get(), models.get(),
                                                              engine_options.default_algorithm);
   (*server)->AddService(recommender_service.get(),
