@@ -3,7 +3,8 @@
 // std::uniform_int_distribution and friends are implementation-defined, so
 // the same seed could give a different catalogue with another standard
 // library. Everything here is specified bit for bit: SplitMix64 for the
-// stream, a multiply-shift reduction for ranges, FNV-1a for hashing ids.
+// stream (common/random), a multiply-shift reduction for ranges, FNV-1a for
+// hashing ids.
 #ifndef AIGC_COMMON_CATALOG_RANDOM_H_
 #define AIGC_COMMON_CATALOG_RANDOM_H_
 
@@ -11,31 +12,20 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/random/random.h"
+
 namespace aigc::catalog {
 
-// 64-bit FNV-1a of `text`, mixed with `seed` (seed 0 gives plain FNV-1a).
-// Stable across platforms; used to derive per-product streams and splits.
-inline uint64_t HashString(std::string_view text, uint64_t seed = 0) {
-  uint64_t hash = 0xcbf29ce484222325ULL ^ seed;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
+// FNV-1a of an id mixed with a seed: per-product streams and splits.
+using random::HashString;
 
-// SplitMix64 (Steele, Lea and Flood 2014). Not thread-safe; not for secrets.
+// SplitMix64 with the draws data generation needs. Not thread-safe.
 class Rng {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
+  explicit Rng(uint64_t seed) : bits_(seed) {}
 
   // The next 64 random bits.
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return bits_.Next(); }
 
   // Uniform in [0, n); 0 when n == 0. Multiply-shift reduction (Lemire), whose
   // tiny bias is irrelevant for data generation.
@@ -60,7 +50,7 @@ class Rng {
   }
 
  private:
-  uint64_t state_;
+  random::SplitMix64 bits_;
 };
 
 }  // namespace aigc::catalog

@@ -13,6 +13,7 @@
 
 #include "ATen/CPUGeneratorImpl.h"
 #include "absl/strings/str_cat.h"
+#include "common/random/random.h"
 #include "common/status/status.h"
 #include "services/copywriter/lm/internal/model_access.h"
 #include "services/copywriter/lm/internal/serialization.h"
@@ -35,10 +36,8 @@ constexpr uint64_t kDropoutStream = 1;
 
 // A seed for one generator of one step (SplitMix64 finaliser over the mix).
 uint64_t StepSeed(uint64_t seed, int step, uint64_t stream) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(step) * 2 + stream + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+  return random::Mix64(seed + random::SplitMix64::kIncrement *
+                                  (static_cast<uint64_t>(step) * 2 + stream + 1));
 }
 
 absl::Status ValidateExamples(const std::vector<TrainingExample>& examples, const LmConfig& config,

@@ -8,6 +8,7 @@
 
 #include "Eigen/Core"
 #include "absl/strings/str_cat.h"
+#include "common/random/random.h"
 #include "common/status/status.h"
 #include "glog/logging.h"
 #include "services/recommender/algorithms/internal/factors.h"
@@ -51,14 +52,13 @@ constexpr absl::string_view kLossKey = "bpr.loss";
 // FNV-1a over the profile's items in order, mixed with the model's seed: the
 // fold-in's random stream depends on nothing but the model and the profile.
 uint64_t FoldInSeed(uint64_t model_seed, absl::Span<const int32_t> items) {
-  uint64_t hash = 14695981039346656037ull ^ model_seed;
+  random::Fnv1a64 hash(model_seed);
   for (int32_t item : items) {
     for (int shift = 0; shift < 32; shift += 8) {
-      hash ^= (static_cast<uint32_t>(item) >> shift) & 0xff;
-      hash *= 1099511628211ull;
+      hash.AddByte((static_cast<uint32_t>(item) >> shift) & 0xff);
     }
   }
-  return hash;
+  return hash.value();
 }
 
 class BprModel final : public RecModel {

@@ -6,27 +6,22 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/random/random.h"
 #include "common/status/status.h"
 
 namespace aigc::recommender::eval {
 namespace {
 
-// splitmix64 as documented in split.h. Written out rather than taken from <random> because the
-// standard distributions and std::shuffle differ between library implementations.
-uint64_t Mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+// splitmix64 as documented in split.h (common/random), not <random>: the
+// standard distributions and std::shuffle differ between library
+// implementations.
+using random::Mix64;
 
 class SplitMix64 {
  public:
-  explicit SplitMix64(uint64_t state) : state_(state) {}
+  explicit SplitMix64(uint64_t state) : bits_(state) {}
 
-  uint64_t Next() {
-    state_ += 0x9E3779B97F4A7C15ULL;
-    return Mix(state_);
-  }
+  uint64_t Next() { return bits_.Next(); }
 
   // Uniform in [0, bound), bound >= 1. Rejecting draws below 2^64 mod bound leaves a range whose
   // size is a multiple of bound, so the remainder is unbiased.
@@ -38,7 +33,7 @@ class SplitMix64 {
   }
 
  private:
-  uint64_t state_;
+  random::SplitMix64 bits_;
 };
 
 }  // namespace
@@ -78,7 +73,7 @@ absl::StatusOr<HoldOutSplit> SplitPerUser(absl::Span<const Interaction> interact
 
     const int64_t t = std::clamp<int64_t>(
         static_cast<int64_t>(std::round(options.test_fraction * static_cast<double>(n))), 1, n - 1);
-    SplitMix64 generator(Mix(options.seed ^ Mix(static_cast<uint64_t>(user))));
+    SplitMix64 generator(Mix64(options.seed ^ Mix64(static_cast<uint64_t>(user))));
     for (int64_t i = 0; i < t; ++i) {
       const int64_t j = i + static_cast<int64_t>(generator.Uniform(static_cast<uint64_t>(n - i)));
       std::swap(items[i], items[j]);

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/random/random.h"
 #include "common/status/status.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -91,17 +92,11 @@ absl::StatusOr<Experiments> Experiments::FromJsonFile(const std::filesystem::pat
 }
 
 int Experiments::Bucket(absl::string_view experiment_id, absl::string_view user_id) {
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a 64
-  const auto mix = [&hash](absl::string_view bytes) {
-    for (unsigned char c : bytes) {
-      hash ^= c;
-      hash *= 1099511628211ull;
-    }
-  };
-  mix(experiment_id);
-  mix(":");
-  mix(user_id);
-  return static_cast<int>(hash % kBuckets);
+  random::Fnv1a64 hash;
+  hash.Add({experiment_id.data(), experiment_id.size()});
+  hash.Add(":");
+  hash.Add({user_id.data(), user_id.size()});
+  return static_cast<int>(hash.value() % kBuckets);
 }
 
 absl::StatusOr<std::optional<Assignment>> Experiments::Assign(

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "common/random/random.h"
+
 namespace aigc::copywriter::internal {
 
 class Xoshiro256 {
@@ -14,13 +16,8 @@ class Xoshiro256 {
   explicit Xoshiro256(uint64_t seed) {
     // splitmix64 spreads any seed (0 included) over the 256-bit state, which
     // must not be all zero.
-    for (uint64_t& word : state_) {
-      seed += 0x9E3779B97F4A7C15u;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-      word = z ^ (z >> 31);
-    }
+    random::SplitMix64 spread(seed);
+    for (uint64_t& word : state_) word = spread.Next();
   }
 
   uint64_t Next() {
