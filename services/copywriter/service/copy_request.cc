@@ -4,7 +4,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
-#include "common/text/utf8.h"
 #include "common/validation/fields.h"
 #include "services/copywriter/corpus/prompt.h"
 
@@ -92,21 +91,9 @@ absl::StatusOr<CopyPlan> PlanCopy(const v1::GenerateCopyRequest& request,
                              : request.compliance_mode();
   plan.repair_facts = !request.has_repair_facts() || request.repair_facts();
 
-  if (request.highlights_size() > kMaxHighlights) {
-    return status::InvalidField("highlights", absl::StrCat("at most ", kMaxHighlights,
-                                                           " entries, got ",
-                                                           request.highlights_size()));
-  }
-  for (int i = 0; i < request.highlights_size(); ++i) {
-    const size_t chars = text::DecodeUtf8(request.highlights(i)).size();
-    if (chars < 1 || chars > kMaxHighlightChars ||
-        text::FindInvalidUtf8(request.highlights(i)) != std::string_view::npos) {
-      return status::InvalidField(absl::StrCat("highlights[", i, "]"),
-                                  absl::StrCat("must be 1..", kMaxHighlightChars,
-                                               " characters of valid UTF-8"));
-    }
-    plan.highlights.push_back(request.highlights(i));
-  }
+  AIGC_RETURN_IF_ERROR(validation::ValidateStringList("highlights", request.highlights(),
+                                                   kMaxHighlights, 1, kMaxHighlightChars));
+  plan.highlights.assign(request.highlights().begin(), request.highlights().end());
 
   GenerationRequest& generation = plan.generation;
   const v1::SamplingParams& sampling = request.sampling();
