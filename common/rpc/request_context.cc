@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status/status.h"
@@ -68,6 +70,13 @@ absl::StatusOr<std::string> ResolveRequestId(const common::v1::RequestMetadata& 
   }
   if (!id.empty()) return id;
   return GenerateRequestId();
+}
+
+common::v1::Language LanguageOfLocale(absl::string_view locale) {
+  const std::string lower = absl::AsciiStrToLower(locale);
+  return lower == "en" || absl::StartsWith(lower, "en-") || absl::StartsWith(lower, "en_")
+             ? common::v1::LANGUAGE_EN
+             : common::v1::LANGUAGE_ZH;
 }
 
 std::string GenerateRequestId() {

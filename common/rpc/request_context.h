@@ -31,6 +31,10 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 // to zh-CN.
 absl::StatusOr<std::string> ResolveRequestId(const common::v1::RequestMetadata& metadata);
 
+// The language a RequestMetadata.locale asks for: "en", "en-*" or "en_*"
+// (any case) => LANGUAGE_EN; anything else, empty included => LANGUAGE_ZH.
+common::v1::Language LanguageOfLocale(absl::string_view locale);
+
 // A fresh random request id: 32 lower-case hex digits (128 random bits).
 std::string GenerateRequestId();
 

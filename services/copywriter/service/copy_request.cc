@@ -1,8 +1,7 @@
 #include "services/copywriter/service/copy_request.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "common/validation/fields.h"
 #include "services/copywriter/corpus/prompt.h"
@@ -56,11 +55,7 @@ absl::StatusOr<SamplingConfig> SamplingOf(const v1::SamplingParams& params) {
 }  // namespace
 
 common::v1::Language LanguageOf(common::v1::Language requested, const std::string& locale) {
-  if (requested != common::v1::LANGUAGE_UNSPECIFIED) return requested;
-  const std::string lower = absl::AsciiStrToLower(locale);
-  return lower == "en" || absl::StartsWith(lower, "en-") || absl::StartsWith(lower, "en_")
-             ? common::v1::LANGUAGE_EN
-             : common::v1::LANGUAGE_ZH;
+  return requested != common::v1::LANGUAGE_UNSPECIFIED ? requested : rpc::LanguageOfLocale(locale);
 }
 
 absl::StatusOr<CopyPlan> PlanCopy(const v1::GenerateCopyRequest& request,

@@ -37,8 +37,8 @@ struct CopyPlan {
   GenerationRequest generation;
 };
 
-// The language of a request that leaves it unset: "en", "en-*", "en_*" =>
-// English, anything else Chinese.
+// The requested language, or for LANGUAGE_UNSPECIFIED the locale's
+// (rpc::LanguageOfLocale).
 common::v1::Language LanguageOf(common::v1::Language requested, const std::string& locale);
 
 // Validates `request` against copywriter.proto's bounds (INVALID_ARGUMENT

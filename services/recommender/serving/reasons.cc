@@ -1,8 +1,7 @@
 #include "services/recommender/serving/reasons.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/request_context.h"
 
 namespace aigc::recommender {
 namespace {
@@ -37,10 +36,8 @@ std::string Popular(common::Category category, ReasonLanguage language) {
 }  // namespace
 
 ReasonLanguage LanguageOfLocale(absl::string_view locale) {
-  const std::string lower = absl::AsciiStrToLower(locale);
-  return lower == "en" || absl::StartsWith(lower, "en-") || absl::StartsWith(lower, "en_")
-             ? ReasonLanguage::kEnglish
-             : ReasonLanguage::kChinese;
+  return rpc::LanguageOfLocale(locale) == common::LANGUAGE_EN ? ReasonLanguage::kEnglish
+                                                              : ReasonLanguage::kChinese;
 }
 
 std::string CategoryName(common::Category category, ReasonLanguage language) {
