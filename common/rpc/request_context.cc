@@ -103,4 +103,11 @@ absl::Status CheckDeadline(absl::Time deadline, absl::Time now) {
       "the deadline passed ", absl::FormatDuration(now - deadline), " before the work started"));
 }
 
+common::v1::PartStatus ToPartStatus(const absl::Status& status) {
+  common::v1::PartStatus part;
+  part.set_code(static_cast<int32_t>(status.code()));
+  part.set_message(std::string(status.message()));
+  return part;
+}
+
 }  // namespace aigc::rpc

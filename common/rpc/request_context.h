@@ -43,6 +43,11 @@ std::string GenerateRequestId();
 void FillResponseMetadata(absl::string_view request_id, absl::Time received, absl::Time now,
                           common::v1::ResponseMetadata* out);
 
+// `status` as an aigc.common.v1.PartStatus (the outcome of one part of a
+// call: an item of a batch, a question of a live session): same code, same
+// message.
+common::v1::PartStatus ToPartStatus(const absl::Status& status);
+
 // OK while `now` is before `deadline`; DEADLINE_EXCEEDED once it is not, so
 // that no work (in particular no write) starts on an expired request.
 // absl::InfiniteFuture() means no deadline.

@@ -120,6 +120,14 @@ TEST(FillResponseMetadataTest, ClockGoingBackwardsGivesZero) {
   EXPECT_EQ(out.processing_time().nanos(), 0);
 }
 
+TEST(ToPartStatusTest, KeepsCodeAndMessage) {
+  const common::v1::PartStatus part = ToPartStatus(absl::NotFoundError("product_id: unknown"));
+  EXPECT_EQ(part.code(), 5);
+  EXPECT_EQ(part.message(), "product_id: unknown");
+  EXPECT_EQ(ToPartStatus(absl::OkStatus()).code(), 0);
+  EXPECT_EQ(ToPartStatus(absl::OkStatus()).message(), "");
+}
+
 TEST(CheckDeadlineTest, OkBeforeTheDeadlineExceededFromItOn) {
   const absl::Time deadline = absl::FromUnixSeconds(1'700'000'000);
   EXPECT_TRUE(CheckDeadline(deadline, deadline - absl::Nanoseconds(1)).ok());

@@ -115,6 +115,8 @@ void Server::AddService(grpc::Service* service, absl::string_view full_name) {
   services_.emplace_back(service, std::string(full_name));
 }
 
+void Server::OnDrain(std::function<void()> hook) { drain_hooks_.push_back(std::move(hook)); }
+
 absl::Status Server::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -166,6 +168,7 @@ void Server::Shutdown() {
     const absl::Time start = absl::Now();
     const absl::Time deadline = start + options_.drain_timeout;
     server_->GetHealthCheckService()->Shutdown();
+    for (const std::function<void()>& hook : drain_hooks_) hook();
     std::thread shutdown([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
     // gRPC's Shutdown also waits, up to the deadline, for clients to close their
     // idle connections. Once no RPC is left, close them ourselves; repeat, since

@@ -15,6 +15,7 @@
 #ifndef AIGC_COMMON_SERVER_SERVER_H_
 #define AIGC_COMMON_SERVER_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,13 @@ class Server {
   // Call before Start.
   void AddService(grpc::Service* service, absl::string_view full_name);
 
+  // Registers `hook`, run by Shutdown once the health service says
+  // NOT_SERVING and before gRPC stops taking new RPCs: how a service with
+  // long-lived streams (LiveQA) learns to end them within drain_timeout, which
+  // gRPC's own drain cannot do for streams that never close. The hook must not
+  // block. Call before Start.
+  void OnDrain(std::function<void()> hook);
+
   // Binds --host:--port, starts serving, marks the whole server ("") and each
   // service SERVING in the health service and prints the ready line
   //   "<name> serving grpc_port=<port> metrics_port=<port>"
@@ -107,6 +115,7 @@ class Server {
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::function<void()>> drain_hooks_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::once_flag shutdown_once_;

@@ -1,6 +1,7 @@
 #include "common/server/server.h"
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -43,6 +44,7 @@ class SlowRecommender : public RecommenderService::CallbackService {
       const bool finish_on_cancel_;
     };
     auto* reactor = new Reactor(finish_only_on_cancel_);
+    waiting_ = reactor;
     arrived_.Notify();
     if (!finish_only_on_cancel_) {
       finishers_.emplace_back([reactor, delay = delay_] {
@@ -55,6 +57,8 @@ class SlowRecommender : public RecommenderService::CallbackService {
   }
 
   absl::Notification arrived_;
+  // The last call's reactor.
+  std::atomic<grpc::ServerUnaryReactor*> waiting_ = nullptr;
 
  private:
   const absl::Duration delay_;
@@ -104,13 +108,16 @@ TEST(ServerTest, ServesOnAPickedPortAndReportsEachServiceServing) {
 
 // Starts a server for `service`, makes one Recommend call, shuts the server
 // down once the call has reached the handler, and returns the call's status.
+// `drain_hook`, when set, is registered with OnDrain.
 grpc::Status StatusOfCallInFlightDuringShutdown(SlowRecommender& service,
                                                 absl::Duration drain_timeout,
-                                                grpc::Status* call_after_shutdown) {
+                                                grpc::Status* call_after_shutdown,
+                                                std::function<void()> drain_hook = nullptr) {
   auto server = Server::Create("test", TestOptions(drain_timeout));
   EXPECT_TRUE(server.ok()) << server.status();
   if (!server.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "no server");
   (*server)->AddService(&service, RecommenderService::service_full_name());
+  if (drain_hook) (*server)->OnDrain(std::move(drain_hook));
   const absl::Status started = (*server)->Start();
   EXPECT_TRUE(started.ok()) << started;
   // Without a server the call below would never reach the handler to wait for.
@@ -141,6 +148,19 @@ TEST(ServerTest, ShutdownCancelsWhatIsStillRunningWhenTheDrainTimeoutEnds) {
   grpc::Status after;
   EXPECT_FALSE(StatusOfCallInFlightDuringShutdown(service, absl::Milliseconds(200), &after).ok());
   EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(ServerTest, DrainHooksLetLongRunningCallsEndThemselves) {
+  // The call would only end when cancelled at the end of the 60 s drain; the
+  // hook ends it at once with its own status.
+  SlowRecommender service(absl::ZeroDuration(), /*finish_only_on_cancel=*/true);
+  grpc::Status after;
+  const grpc::Status in_flight =
+      StatusOfCallInFlightDuringShutdown(service, absl::Seconds(60), &after, [&service] {
+        service.waiting_.load()->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "draining"));
+      });
+  EXPECT_EQ(in_flight.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(in_flight.error_message(), "draining");
 }
 
 TEST(ServerTest, StartFailsWithUnavailableWhenThePortIsTaken) {

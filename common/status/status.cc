@@ -32,4 +32,9 @@ absl::Status InvalidField(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
+absl::Status NestField(absl::string_view parent, const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  return absl::InvalidArgumentError(absl::StrCat(parent, ".", status.message()));
+}
+
 }  // namespace aigc::status

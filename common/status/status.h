@@ -30,6 +30,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // e.g. InvalidField("count", "must be in [1, 200], got 0").
 absl::Status InvalidField(absl::string_view field, absl::string_view problem);
 
+// `status` with its field path nested under `parent`: INVALID_ARGUMENT
+// "<field>: <problem>" becomes "<parent>.<field>: <problem>" (a validator of
+// a sub-message reused where that message sits deeper in a request, e.g.
+// "sampling.top_p" inside a LiveQA SessionStart is "start.sampling.top_p").
+// Other statuses are returned unchanged.
+absl::Status NestField(absl::string_view parent, const absl::Status& status);
+
 }  // namespace aigc::status
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing function

@@ -74,6 +74,14 @@ absl::Status TwoSteps(bool fail_first, int* steps_done) {
   return absl::OkStatus();
 }
 
+TEST(NestFieldTest, PrefixesTheFieldPathOfInvalidArgumentOnly) {
+  EXPECT_EQ(NestField("start", InvalidField("sampling.top_p", "must be in (0, 1], got 0")),
+            absl::InvalidArgumentError("start.sampling.top_p: must be in (0, 1], got 0"));
+  EXPECT_EQ(NestField("start", absl::NotFoundError("product_id: unknown")),
+            absl::NotFoundError("product_id: unknown"));
+  EXPECT_TRUE(NestField("start", absl::OkStatus()).ok());
+}
+
 TEST(ReturnIfErrorTest, StopsAtTheFirstErrorAndReturnsIt) {
   int steps_done = 0;
   const absl::Status status = TwoSteps(/*fail_first=*/true, &steps_done);

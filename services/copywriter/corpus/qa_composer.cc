@@ -224,12 +224,19 @@ class QaComposer {
     pair.intent = intent;
     pair.question = internal::PickFilled(questions[intent - 1], values_, rng_).value_or("");
     const std::optional<Reply> reply = Choose(intent, pair.question);
-    pair.hand_off = !reply || *reply == kComplaint || *reply == kHandOff;
+    pair.hand_off = IsHandOff(reply);
     pair.reply = Say(reply.value_or(kHandOff));
     return pair;
   }
 
+  // Whether a question of `intent` gets a reply stating the knowledge's facts.
+  bool Answerable(cv1::Intent intent) const { return !IsHandOff(Choose(intent, "")); }
+
  private:
+  static bool IsHandOff(const std::optional<Reply>& reply) {
+    return !reply || *reply == kComplaint || *reply == kHandOff;
+  }
+
   bool Has(std::string_view slot) const {
     const auto it = values_.find(slot);
     return it != values_.end() && !it->second.empty();
@@ -300,6 +307,15 @@ class QaComposer {
 }  // namespace
 
 std::span<const cv1::Intent> AllIntents() { return kIntents; }
+
+bool KnowledgeAnswers(const cv1::ProductKnowledge& knowledge, cv1::Intent intent) {
+  catalog::Rng unused(0);  // only the question slots draw from it
+  return QaComposer(knowledge, v1::LANGUAGE_ZH, unused).Answerable(intent);
+}
+
+std::string HandOffReply(v1::Language language) {
+  return std::string((English(language) ? EnReplies() : ZhReplies())[kHandOff].front());
+}
 
 QaPair ComposeQa(const cv1::ProductKnowledge& knowledge, cv1::Intent intent, v1::Language language,
                  catalog::Rng& rng) {

@@ -39,6 +39,19 @@ struct QaPair {
 QaPair ComposeQa(const copywriter::v1::ProductKnowledge& knowledge, copywriter::v1::Intent intent,
                  common::v1::Language language, catalog::Rng& rng);
 
+// Whether the reply to a question of `intent` about `knowledge` states facts
+// of the knowledge: false when the fact the intent needs is missing (no
+// shipping_info for SHIPPING, no stock count for STOCK, ...) and for COMPLAINT
+// and OTHER, whose replies hand the question to the host. ComposeQa's
+// hand_off follows the same rule; INTENT_UNSPECIFIED counts as OTHER.
+bool KnowledgeAnswers(const copywriter::v1::ProductKnowledge& knowledge,
+                      copywriter::v1::Intent intent);
+
+// The holding message of a question handed to the host, in `language`
+// (LANGUAGE_EN English, otherwise Chinese): the corpus's first hand-off
+// phrasing, e.g. "这个问题稍等，主播马上为您解答".
+std::string HandOffReply(common::v1::Language language);
+
 }  // namespace aigc::copy_corpus
 
 #endif  // AIGC_SERVICES_COPYWRITER_CORPUS_QA_COMPOSER_H_

@@ -129,6 +129,27 @@ TEST(QaComposerTest, MissingFactsAreHandedToTheHost) {
   EXPECT_FALSE(ComposeQa(knowledge, cv1::INTENT_GREETING, v1::LANGUAGE_ZH, rng).hand_off);
 }
 
+TEST(QaComposerTest, KnowledgeAnswersAgreesWithTheComposedHandOff) {
+  cv1::ProductKnowledge bare;
+  bare.mutable_product()->set_id("bare");
+  for (const cv1::ProductKnowledge& knowledge : {bare, Knowledge().front()}) {
+    catalog::Rng rng(2);
+    for (const cv1::Intent intent : AllIntents()) {
+      const QaPair pair = ComposeQa(knowledge, intent, v1::LANGUAGE_ZH, rng);
+      EXPECT_EQ(KnowledgeAnswers(knowledge, intent), !pair.hand_off)
+          << cv1::Intent_Name(intent) << ": " << pair.reply;
+    }
+  }
+  EXPECT_FALSE(KnowledgeAnswers(Knowledge().front(), cv1::INTENT_COMPLAINT));
+  EXPECT_TRUE(KnowledgeAnswers(Knowledge().front(), cv1::INTENT_PRICE));
+  EXPECT_FALSE(KnowledgeAnswers(bare, cv1::INTENT_PRICE));
+}
+
+TEST(QaComposerTest, HandOffReplyIsInTheRequestedLanguage) {
+  EXPECT_EQ(HandOffReply(v1::LANGUAGE_ZH), "这个问题稍等，主播马上为您解答");
+  EXPECT_EQ(HandOffReply(v1::LANGUAGE_EN), "Good question, the host will answer shortly.");
+}
+
 TEST(QaComposerTest, WrongMaterialGuessIsCorrected) {
   cv1::ProductKnowledge knowledge;
   knowledge.mutable_product()->set_id("p");

@@ -86,7 +86,7 @@ absl::StatusOr<QuestionCoalescer::Admission> QuestionCoalescer::Admit(
   }
   PendingGroup* best = nullptr;
   double best_similarity = 0.0;
-  if (!normalized.empty()) {
+  if (options_.merge_similar && !normalized.empty()) {
     for (PendingGroup& pending : groups_) {
       if (now - pending.group.first_asked >= options_.window) continue;
       const double similarity =
@@ -119,38 +119,15 @@ std::vector<QuestionCoalescer::Group> QuestionCoalescer::PopFront(size_t count) 
   return taken;
 }
 
-std::vector<QuestionCoalescer::Group> QuestionCoalescer::TakeDue() {
-  const absl::Time now = options_.clock();
+std::optional<QuestionCoalescer::Group> QuestionCoalescer::TakeOldest() {
   absl::MutexLock lock(&mu_);
-  const auto first_waiting = std::find_if(groups_.begin(), groups_.end(), [&](const auto& pending) {
-    return now - pending.group.first_asked < options_.window;
-  });
-  return PopFront(static_cast<size_t>(first_waiting - groups_.begin()));
-}
-
-absl::StatusOr<QuestionCoalescer::Group> QuestionCoalescer::Take(absl::string_view question_id) {
-  absl::MutexLock lock(&mu_);
-  const auto it = std::find_if(groups_.begin(), groups_.end(), [&](const auto& pending) {
-    return pending.group.question_id == question_id;
-  });
-  if (it == groups_.end()) {
-    return absl::NotFoundError(absl::StrCat("no waiting reply for question \"", question_id, "\""));
-  }
-  Group group = std::move(it->group);
-  held_questions_ -= 1 + static_cast<int>(group.coalesced_question_ids.size());
-  groups_.erase(it);
-  return group;
+  if (groups_.empty()) return std::nullopt;
+  return std::move(PopFront(1).front());
 }
 
 std::vector<QuestionCoalescer::Group> QuestionCoalescer::TakeAll() {
   absl::MutexLock lock(&mu_);
   return PopFront(groups_.size());
-}
-
-std::optional<absl::Time> QuestionCoalescer::NextDue() const {
-  absl::MutexLock lock(&mu_);
-  if (groups_.empty()) return std::nullopt;
-  return groups_.front().group.first_asked + options_.window;
 }
 
 }  // namespace aigc::copy_live

@@ -9,6 +9,11 @@
 // a group is taken (its reply starts) nothing more can join it, because its
 // ReplyStarted has been sent.
 //
+// Groups are taken oldest first when the session has room for another reply
+// (the LiveQA session bounds the replies it generates at once), so questions
+// wait, and merge, only while the room's earlier replies are still being
+// generated: an idle room answers at once.
+//
 // "The same": equal NormalizeQuestion forms, or a character-bigram Jaccard
 // similarity of the normalised forms >= similarity_threshold. At the default
 // 0.8, one extra trailing particle on a 5-character question still matches
@@ -59,6 +64,9 @@ struct CoalescerOptions {
   // Questions held at once (leaders and members of groups not yet taken), >= 1.
   // Bounds memory; when reached, Admit fails with RESOURCE_EXHAUSTED.
   int max_pending_questions = 256;
+  // False: no question ever joins another (every one gets its own reply, in
+  // arrival order); SessionStart.coalesce_similar = false.
+  bool merge_similar = true;
   Clock clock = absl::Now;
 };
 
@@ -79,7 +87,7 @@ class QuestionCoalescer {
 
   // Admits a validated question (unique question_id, see ValidateQuestion).
   // It joins the most similar waiting group it is the same as (ties: the
-  // oldest), and otherwise opens a group, but only when
+  // oldest; never with merge_similar false), and otherwise opens a group, but only when
   // `may_start_new_reply` returns OK (e.g. the room's rate limit); its error
   // is then returned and nothing is held. A question whose normalised form is
   // empty (only emoji or punctuation) never joins. RESOURCE_EXHAUSTED when
@@ -98,21 +106,13 @@ class QuestionCoalescer {
     absl::Time first_asked;
   };
 
-  // Removes and returns the groups whose window has ended (leader admitted
-  // at least `window` ago), oldest first.
-  std::vector<Group> TakeDue();
-
-  // Removes and returns the group led by `question_id`, to start its reply
-  // before its window ends. NOT_FOUND when no waiting group has that leader.
-  absl::StatusOr<Group> Take(absl::string_view question_id);
+  // Removes and returns the oldest waiting group (its reply starts now);
+  // nullopt when none is waiting.
+  std::optional<Group> TakeOldest();
 
   // Removes and returns every waiting group, oldest first (the session is
-  // ending: pending replies are finished first).
+  // ending).
   std::vector<Group> TakeAll();
-
-  // When the oldest waiting group becomes due, for arming a timer; nullopt
-  // when none is waiting.
-  std::optional<absl::Time> NextDue() const;
 
  private:
   struct PendingGroup {

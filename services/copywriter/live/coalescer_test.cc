@@ -62,8 +62,8 @@ TEST_F(QuestionCoalescerTest, NearIdenticalQuestionJoinsTheWaitingReply) {
   ASSERT_TRUE(different.ok());
   EXPECT_FALSE(different->joined);
 
-  auto group = coalescer->Take("q1");
-  ASSERT_TRUE(group.ok());
+  auto group = coalescer->TakeOldest();
+  ASSERT_TRUE(group.has_value());
   EXPECT_EQ(group->question_id, "q1");
   EXPECT_THAT(group->coalesced_question_ids, ElementsAre("q2"));
   EXPECT_EQ(group->first_asked, absl::FromUnixSeconds(1000));
@@ -77,7 +77,8 @@ TEST_F(QuestionCoalescerTest, QuestionAfterTheWindowOrAfterTheReplyStartedGetsIt
   ASSERT_TRUE(late.ok());
   EXPECT_FALSE(late->joined);
 
-  ASSERT_TRUE(coalescer->Take("q2").ok());
+  ASSERT_EQ(coalescer->TakeOldest()->question_id, "q1");
+  ASSERT_EQ(coalescer->TakeOldest()->question_id, "q2");
   auto after_start = coalescer->Admit("q3", "多少钱", Allow);
   ASSERT_TRUE(after_start.ok());
   // q1 is out of its window, q2's reply started: a new reply.
@@ -109,7 +110,7 @@ TEST_F(QuestionCoalescerTest, RefusedNewReplyHoldsNothingButJoiningNeedsNoPermis
   auto refuse = [] { return absl::ResourceExhaustedError("room rate limit"); };
   auto refused = coalescer->Admit("q1", "多少钱", refuse);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(coalescer->NextDue(), std::nullopt);
+  EXPECT_FALSE(coalescer->TakeOldest().has_value());
 
   ASSERT_TRUE(coalescer->Admit("q2", "多少钱", Allow).ok());
   auto joined = coalescer->Admit("q3", "多少钱?", refuse);
@@ -117,19 +118,29 @@ TEST_F(QuestionCoalescerTest, RefusedNewReplyHoldsNothingButJoiningNeedsNoPermis
   EXPECT_TRUE(joined->joined);
 }
 
-TEST_F(QuestionCoalescerTest, TakeDueReturnsGroupsWhoseWindowEndedOldestFirst) {
+TEST_F(QuestionCoalescerTest, GroupsAreTakenOldestFirst) {
   auto coalescer = Make();
   ASSERT_TRUE(coalescer->Admit("q1", "多少钱", Allow).ok());
   now_ += absl::Seconds(1);
   ASSERT_TRUE(coalescer->Admit("q2", "包邮吗", Allow).ok());
-  EXPECT_EQ(coalescer->NextDue(), absl::FromUnixSeconds(1002));
-  EXPECT_THAT(coalescer->TakeDue(), IsEmpty());
-  now_ += absl::Seconds(1);  // t = 1002: q1's window ended, q2's not
-  auto due = coalescer->TakeDue();
-  ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].question_id, "q1");
-  EXPECT_EQ(coalescer->NextDue(), absl::FromUnixSeconds(1003));
-  EXPECT_EQ(coalescer->Take("q1").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(coalescer->Admit("q3", "多少钱？", Allow).ok());
+  auto all = coalescer->TakeAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].question_id, "q1");
+  EXPECT_THAT(all[0].coalesced_question_ids, ElementsAre("q3"));
+  EXPECT_EQ(all[1].question_id, "q2");
+  EXPECT_THAT(all[1].coalesced_question_ids, IsEmpty());
+  EXPECT_FALSE(coalescer->TakeOldest().has_value());
+}
+
+TEST_F(QuestionCoalescerTest, WithoutMergingEveryQuestionGetsItsOwnReply) {
+  auto coalescer = Make({.merge_similar = false});
+  ASSERT_TRUE(coalescer->Admit("q1", "多少钱", Allow).ok());
+  auto same = coalescer->Admit("q2", "多少钱", Allow);
+  ASSERT_TRUE(same.ok());
+  EXPECT_FALSE(same->joined);
+  EXPECT_EQ(coalescer->TakeOldest()->question_id, "q1");
+  EXPECT_EQ(coalescer->TakeOldest()->question_id, "q2");
 }
 
 TEST_F(QuestionCoalescerTest, HeldQuestionsAreBounded) {
@@ -138,7 +149,7 @@ TEST_F(QuestionCoalescerTest, HeldQuestionsAreBounded) {
   ASSERT_TRUE(coalescer->Admit("q2", "多少钱", Allow).ok());
   EXPECT_EQ(coalescer->Admit("q3", "包邮吗", Allow).status().code(),
             absl::StatusCode::kResourceExhausted);
-  ASSERT_TRUE(coalescer->Take("q1").ok());  // frees q1 and its member q2
+  ASSERT_EQ(coalescer->TakeOldest()->question_id, "q1");  // frees q1 and its member q2
   EXPECT_TRUE(coalescer->Admit("q3", "包邮吗", Allow).ok());
 }
 

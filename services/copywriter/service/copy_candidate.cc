@@ -1,13 +1,15 @@
 #include "services/copywriter/service/copy_candidate.h"
 
+#include <utility>
+
 #include "absl/time/clock.h"
 #include "aigc/copywriter/v1/copywriter.grpc.pb.h"
 #include "common/rpc/request_context.h"
 
 namespace aigc::copywriter {
-namespace {
 
-v1::FinishReason FinishReasonOf(FinishReason finish) {
+v1::FinishReason ProtoFinishReason(FinishReason finish, const v1::ComplianceReport& compliance) {
+  if (compliance.dropped()) return v1::FINISH_REASON_COMPLIANCE_DROPPED;
   switch (finish) {
     case FinishReason::kEnd:
       return v1::FINISH_REASON_STOP;
@@ -20,7 +22,14 @@ v1::FinishReason FinishReasonOf(FinishReason finish) {
   return v1::FINISH_REASON_LENGTH;
 }
 
-}  // namespace
+CheckedOutput CheckOutput(std::string_view generated, const copy_grounding::Facts& facts,
+                          bool repair_facts, v1::ComplianceMode mode, const OutputChecks& checks) {
+  copy_grounding::CheckedText grounded = checks.facts->Check(generated, facts, repair_facts);
+  copy_compliance::CheckedText compliant = checks.compliance->Apply(grounded.text, mode);
+  return CheckedOutput{.text = std::move(compliant.text),
+                       .grounding = std::move(grounded.report),
+                       .compliance = std::move(compliant.report)};
+}
 
 common::v1::AigcLabel MakeAigcLabel(common::v1::Language language,
                                     const common::v1::ModelRef& model) {
@@ -36,17 +45,14 @@ common::v1::AigcLabel MakeAigcLabel(common::v1::Language language,
 
 v1::CopyCandidate MakeCopyCandidate(const GeneratedText& generated, const CopyPlan& plan,
                                     const OutputChecks& checks, const common::v1::ModelRef& model) {
+  CheckedOutput checked =
+      CheckOutput(generated.text, copy_grounding::Facts::FromProduct(plan.product, plan.highlights),
+                  plan.repair_facts, plan.compliance_mode, checks);
   v1::CopyCandidate candidate;
-  copy_grounding::CheckedText grounded = checks.facts->Check(
-      generated.text, copy_grounding::Facts::FromProduct(plan.product, plan.highlights),
-      plan.repair_facts);
-  copy_compliance::CheckedText compliant =
-      checks.compliance->Apply(grounded.text, plan.compliance_mode);
-  candidate.set_text(std::move(compliant.text));
-  *candidate.mutable_grounding() = std::move(grounded.report);
-  *candidate.mutable_compliance() = std::move(compliant.report);
-  candidate.set_finish_reason(candidate.compliance().dropped() ? v1::FINISH_REASON_COMPLIANCE_DROPPED
-                                                               : FinishReasonOf(generated.finish));
+  candidate.set_text(std::move(checked.text));
+  candidate.set_finish_reason(ProtoFinishReason(generated.finish, checked.compliance));
+  *candidate.mutable_grounding() = std::move(checked.grounding);
+  *candidate.mutable_compliance() = std::move(checked.compliance);
   candidate.set_score(generated.score);
   candidate.set_index(generated.index);
   candidate.set_seed(generated.seed);

@@ -5,6 +5,9 @@
 #ifndef AIGC_SERVICES_COPYWRITER_SERVICE_COPY_CANDIDATE_H_
 #define AIGC_SERVICES_COPYWRITER_SERVICE_COPY_CANDIDATE_H_
 
+#include <string>
+#include <string_view>
+
 #include "aigc/copywriter/v1/copywriter.pb.h"
 #include "services/copywriter/compliance/compliance_filter.h"
 #include "services/copywriter/generation/generator.h"
@@ -18,6 +21,23 @@ struct OutputChecks {
   const copy_compliance::ComplianceFilter* compliance = nullptr;
   const copy_grounding::FactChecker* facts = nullptr;
 };
+
+// A text after both checks.
+struct CheckedOutput {
+  std::string text;
+  v1::GroundingReport grounding;    // offsets in the text as generated
+  v1::ComplianceReport compliance;  // offsets in the text after fact repairs
+};
+
+// Checks `generated` against `facts` (repairing when `repair_facts`), then
+// applies the compliance filter in `mode` to the result.
+CheckedOutput CheckOutput(std::string_view generated, const copy_grounding::Facts& facts,
+                          bool repair_facts, v1::ComplianceMode mode, const OutputChecks& checks);
+
+// The proto finish reason of a text: COMPLIANCE_DROPPED when the filter
+// dropped it, else from `finish` (kCancelled counts as LENGTH: the text
+// stopped early).
+v1::FinishReason ProtoFinishReason(FinishReason finish, const v1::ComplianceReport& compliance);
 
 // The candidate for `generated`. Grounding offsets refer to the text as
 // generated; compliance offsets to the text after fact repairs (the same

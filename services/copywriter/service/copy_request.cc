@@ -1,10 +1,13 @@
 #include "services/copywriter/service/copy_request.h"
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "common/validation/fields.h"
 #include "services/copywriter/corpus/prompt.h"
+#include "services/copywriter/sampling/stop_matcher.h"
 
 namespace aigc::copywriter {
 namespace {
@@ -54,6 +57,25 @@ absl::StatusOr<SamplingConfig> SamplingOf(const v1::SamplingParams& params) {
 
 }  // namespace
 
+uint64_t RandomSeed() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* bits = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  return absl::Uniform<uint64_t>(*bits);
+}
+
+absl::Status ApplySamplingParams(const v1::SamplingParams& params, uint64_t random_seed,
+                                 GenerationRequest& generation) {
+  AIGC_ASSIGN_OR_RETURN(generation.sampling, SamplingOf(params));
+  generation.max_tokens = params.max_tokens() == 0 ? kDefaultMaxTokens : params.max_tokens();
+  AIGC_RETURN_IF_ERROR(
+      CheckRange("sampling.max_tokens", generation.max_tokens, 1, kMaxGeneratedTokens));
+  generation.stop.assign(params.stop().begin(), params.stop().end());
+  AIGC_RETURN_IF_ERROR(StopMatcher::Create(generation.stop).status());
+  generation.seed = params.has_seed() ? params.seed() : random_seed;
+  return absl::OkStatus();
+}
+
 common::v1::Language LanguageOf(common::v1::Language requested, const std::string& locale) {
   return requested != common::v1::LANGUAGE_UNSPECIFIED ? requested : rpc::LanguageOfLocale(locale);
 }
@@ -91,13 +113,7 @@ absl::StatusOr<CopyPlan> PlanCopy(const v1::GenerateCopyRequest& request,
   plan.highlights.assign(request.highlights().begin(), request.highlights().end());
 
   GenerationRequest& generation = plan.generation;
-  const v1::SamplingParams& sampling = request.sampling();
-  AIGC_ASSIGN_OR_RETURN(generation.sampling, SamplingOf(sampling));
-  generation.max_tokens = sampling.max_tokens() == 0 ? kDefaultMaxTokens : sampling.max_tokens();
-  AIGC_RETURN_IF_ERROR(CheckRange("sampling.max_tokens", generation.max_tokens, 1,
-                                  kMaxGeneratedTokens));
-  generation.stop.assign(sampling.stop().begin(), sampling.stop().end());
-  generation.seed = sampling.has_seed() ? sampling.seed() : random_seed;
+  AIGC_RETURN_IF_ERROR(ApplySamplingParams(request.sampling(), random_seed, generation));
   generation.n = request.n() == 0 ? 1 : request.n();
   AIGC_RETURN_IF_ERROR(CheckRange("n", generation.n, 1, kMaxCandidates));
 

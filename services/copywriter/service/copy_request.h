@@ -37,6 +37,15 @@ struct CopyPlan {
   GenerationRequest generation;
 };
 
+// A random seed, for requests that set none.
+uint64_t RandomSeed();
+
+// Fills generation.sampling, max_tokens, stop and seed from `params` with the
+// documented defaults (seed: `random_seed` when unset), checked against
+// SamplingParams' bounds: INVALID_ARGUMENT "sampling.<field>".
+absl::Status ApplySamplingParams(const v1::SamplingParams& params, uint64_t random_seed,
+                                 GenerationRequest& generation);
+
 // The requested language, or for LANGUAGE_UNSPECIFIED the locale's
 // (rpc::LanguageOfLocale).
 common::v1::Language LanguageOf(common::v1::Language requested, const std::string& locale);

@@ -7,11 +7,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/rpc/request_context.h"
+#include "common/rpc/stream_writer.h"
 #include "common/rpc/unary_call.h"
 #include "common/status/status.h"
 
@@ -28,13 +28,6 @@ struct Prepared {
   common::v1::ModelRef model_ref;
   CopyPlan plan;
 };
-
-uint64_t RandomSeed() {
-  static absl::Mutex mu(absl::kConstInit);
-  static absl::BitGen* bits = new absl::BitGen();
-  absl::MutexLock lock(&mu);
-  return absl::Uniform<uint64_t>(*bits);
-}
 
 absl::StatusOr<Prepared> Prepare(grpc::CallbackServerContext* context,
                                  const v1::GenerateCopyRequest& request,
@@ -75,6 +68,20 @@ GenerationJob MakeJob(const Prepared& prepared, grpc::CallbackServerContext* con
 }
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<CopywriterServiceImpl>> CopywriterServiceImpl::Create(
+    CopywriterServiceDeps deps, LiveQaOptions live_options, prometheus::Registry& registry) {
+  std::unique_ptr<CopywriterServiceImpl> service(new CopywriterServiceImpl(deps, registry));
+  AIGC_ASSIGN_OR_RETURN(service->live_,
+                        LiveQa::Create({.models = deps.models,
+                                        .scheduler = deps.scheduler,
+                                        .checks = deps.checks,
+                                        .rooms = deps.rooms,
+                                        .intents = deps.intents,
+                                        .metrics = &service->metrics_},
+                                       live_options, registry));
+  return service;
+}
 
 CopywriterServiceImpl::CopywriterServiceImpl(CopywriterServiceDeps deps,
                                              prometheus::Registry& registry)
@@ -138,11 +145,10 @@ grpc::ServerUnaryReactor* CopywriterServiceImpl::GenerateCopy(
   return reactor;
 }
 
-// One StreamCopy call. Messages are queued and written one at a time (the
-// callback API allows one outstanding write); the scheduler's thread queues
-// deltas as they come. The reactor deletes itself in OnDone, which gRPC calls
-// only after Finish, which is called only once the job is done, so the job's
-// callbacks never outlive it.
+// One StreamCopy call; the scheduler's thread queues deltas as they come. The
+// reactor deletes itself in OnDone, which gRPC calls only after Finish, which
+// is called only once the job is done, so the job's callbacks never outlive
+// it.
 class CopywriterServiceImpl::CopyStream final
     : public grpc::ServerWriteReactor<v1::StreamCopyResponse> {
  public:
@@ -180,25 +186,17 @@ class CopywriterServiceImpl::CopyStream final
     // ends the stream before any message.
     v1::StreamCopyResponse started;
     FillStarted(*started.mutable_started());
-    Enqueue(std::move(started));
-    const absl::Status submitted = service->deps_.scheduler->Submit(std::move(job));
-    absl::MutexLock lock(&mu_);
-    if (!submitted.ok()) {
-      pending_.clear();
-      final_status_ = status::ToGrpcStatus(submitted);
+    writer_.Push(std::move(started));
+    if (const absl::Status submitted = service->deps_.scheduler->Submit(std::move(job));
+        !submitted.ok()) {
+      writer_.Drop();
+      writer_.Finish(status::ToGrpcStatus(submitted));
     }
-    held_ = false;
-    WriteNextLocked();
+    writer_.Release();
   }
 
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    if (!ok) {
-      pending_.clear();  // the client is gone; the job stops at its next step
-    }
-    writing_ = false;
-    WriteNextLocked();
-  }
+  // !ok: the client is gone; the job stops at its next step.
+  void OnWriteDone(bool ok) override { writer_.OnWriteDone(ok); }
 
   void OnDone() override { delete this; }
 
@@ -230,7 +228,7 @@ class CopywriterServiceImpl::CopyStream final
     message.mutable_delta()->set_text(text);
     message.mutable_delta()->set_token_count(std::max(1, unsent_tokens_[index]));
     unsent_tokens_[index] = 0;
-    Enqueue(std::move(message));
+    writer_.Push(std::move(message));
   }
 
   // Called on the scheduler's thread, once.
@@ -238,7 +236,7 @@ class CopywriterServiceImpl::CopyStream final
     absl::Status status = texts.ok() ? EndedEarly(context_, prepared_.deadline) : texts.status();
     if (!status.ok()) {
       rpc::LogIfServerFault("StreamCopy", prepared_.request_id, status);
-      FinishWhenWritten(status);
+      writer_.Finish(status::ToGrpcStatus(status));
       return;
     }
     int tokens = 0;
@@ -252,36 +250,10 @@ class CopywriterServiceImpl::CopyStream final
                                                         service_->deps_.checks, prepared_.model_ref);
       finished.set_text_differs_from_deltas(finished.candidate().text() != streamed_[text.index]);
       service_->metrics_.CountCompliance(finished.candidate().compliance());
-      Enqueue(std::move(message));
+      writer_.Push(std::move(message));
     }
     service_->metrics_.CountTokens("StreamCopy", tokens);
-    FinishWhenWritten(absl::OkStatus());
-  }
-
-  void Enqueue(v1::StreamCopyResponse message) {
-    absl::MutexLock lock(&mu_);
-    pending_.push_back(std::move(message));
-    WriteNextLocked();
-  }
-
-  void FinishWhenWritten(const absl::Status& status) {
-    absl::MutexLock lock(&mu_);
-    final_status_ = status::ToGrpcStatus(status);
-    WriteNextLocked();
-  }
-
-  // Starts the next write, or Finish once everything queued is written.
-  void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (held_ || writing_ || finished_) return;
-    if (!pending_.empty()) {
-      current_ = std::move(pending_.front());
-      pending_.pop_front();
-      writing_ = true;
-      StartWrite(&current_);
-    } else if (final_status_.has_value()) {
-      finished_ = true;
-      Finish(*final_status_);
-    }
+    writer_.Finish(grpc::Status::OK);
   }
 
   CopywriterServiceImpl* const service_;
@@ -292,14 +264,9 @@ class CopywriterServiceImpl::CopyStream final
   std::vector<std::unique_ptr<copy_compliance::StreamingComplianceFilter>> filters_;
   std::vector<std::string> streamed_;
   std::vector<int> unsent_tokens_;
-
-  absl::Mutex mu_;
-  std::deque<v1::StreamCopyResponse> pending_ ABSL_GUARDED_BY(mu_);
-  v1::StreamCopyResponse current_ ABSL_GUARDED_BY(mu_);
-  bool held_ ABSL_GUARDED_BY(mu_) = true;  // until the job is accepted
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> final_status_ ABSL_GUARDED_BY(mu_);
+  // Held until the job is accepted.
+  rpc::StreamWriter<grpc::ServerWriteReactor<v1::StreamCopyResponse>, v1::StreamCopyResponse>
+      writer_{this, /*held=*/true};
 };
 
 grpc::ServerUnaryReactor* CopywriterServiceImpl::SetRoomKnowledge(
@@ -307,9 +274,9 @@ grpc::ServerUnaryReactor* CopywriterServiceImpl::SetRoomKnowledge(
     v1::SetRoomKnowledgeResponse* response) {
   return rpc::AnswerUnary(context, "SetRoomKnowledge", request->metadata(),
                           response->mutable_metadata(), [&](absl::Time) -> absl::Status {
-                            AIGC_ASSIGN_OR_RETURN(const copy_live::RoomRegistry::SetResult result,
-                                                  deps_.rooms->Set(*request));
-                            *response->mutable_room() = *result.room;
+                            AIGC_ASSIGN_OR_RETURN(const copy_live::RoomSnapshot room,
+                                                  live_->SetRoomKnowledge(*request));
+                            *response->mutable_room() = *room;
                             return absl::OkStatus();
                           });
 }
@@ -324,6 +291,11 @@ grpc::ServerUnaryReactor* CopywriterServiceImpl::GetRoomKnowledge(
                             *response->mutable_room() = *room;
                             return absl::OkStatus();
                           });
+}
+
+grpc::ServerBidiReactor<v1::LiveQARequest, v1::LiveQAResponse>* CopywriterServiceImpl::LiveQA(
+    grpc::CallbackServerContext* context) {
+  return live_->Open(context);
 }
 
 grpc::ServerWriteReactor<v1::StreamCopyResponse>* CopywriterServiceImpl::StreamCopy(

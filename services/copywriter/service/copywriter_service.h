@@ -1,8 +1,8 @@
 // aigc.copywriter.v1.CopywriterService: GenerateCopy and StreamCopy over the
 // served copy model (every request decoded by the shared DecodeScheduler),
-// with fact repair and the advertising-law filter on every output, and the
-// live rooms' knowledge bases (Set/GetRoomKnowledge). LiveQA answers
-// UNIMPLEMENTED until it lands.
+// with fact repair and the advertising-law filter on every output; LiveQA
+// sessions (live_qa.h) and the live rooms' knowledge bases
+// (Set/GetRoomKnowledge).
 #ifndef AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
 #define AIGC_SERVICES_COPYWRITER_SERVICE_COPYWRITER_SERVICE_H_
 
@@ -17,6 +17,7 @@
 #include "services/copywriter/service/copy_candidate.h"
 #include "services/copywriter/service/copy_request.h"
 #include "services/copywriter/service/generation_metrics.h"
+#include "services/copywriter/service/live_qa.h"
 
 namespace aigc::copywriter {
 
@@ -30,11 +31,15 @@ struct CopywriterServiceDeps {
   const ProductCatalogue* catalogue = nullptr;
   // The live rooms' knowledge bases.
   copy_live::RoomRegistry* rooms = nullptr;
+  // Classifies live questions (TrainDemoIntentClassifier).
+  const copy_live::IntentClassifier* intents = nullptr;
 };
 
 class CopywriterServiceImpl final : public v1::CopywriterService::CallbackService {
  public:
-  CopywriterServiceImpl(CopywriterServiceDeps deps, prometheus::Registry& registry);
+  // INVALID_ARGUMENT naming the option for bad `live_options`.
+  static absl::StatusOr<std::unique_ptr<CopywriterServiceImpl>> Create(
+      CopywriterServiceDeps deps, LiveQaOptions live_options, prometheus::Registry& registry);
 
   // INVALID_ARGUMENT / NOT_FOUND for bad requests (see PlanCopy),
   // UNAVAILABLE while no copy model is loaded, RESOURCE_EXHAUSTED when the
@@ -49,6 +54,10 @@ class CopywriterServiceImpl final : public v1::CopywriterService::CallbackServic
   grpc::ServerWriteReactor<v1::StreamCopyResponse>* StreamCopy(
       grpc::CallbackServerContext* context, const v1::StreamCopyRequest* request) override;
 
+  // See copywriter.proto and live_qa.h.
+  grpc::ServerBidiReactor<v1::LiveQARequest, v1::LiveQAResponse>* LiveQA(
+      grpc::CallbackServerContext* context) override;
+
   // INVALID_ARGUMENT naming the field (see RoomRegistry::Set).
   grpc::ServerUnaryReactor* SetRoomKnowledge(grpc::CallbackServerContext* context,
                                              const v1::SetRoomKnowledgeRequest* request,
@@ -59,11 +68,18 @@ class CopywriterServiceImpl final : public v1::CopywriterService::CallbackServic
                                              const v1::GetRoomKnowledgeRequest* request,
                                              v1::GetRoomKnowledgeResponse* response) override;
 
+  // For the server's drain (Server::OnDrain): ends the LiveQA sessions (see
+  // LiveQa::Drain). Does not block.
+  void Drain() { live_->Drain(); }
+
  private:
   class CopyStream;
 
+  CopywriterServiceImpl(CopywriterServiceDeps deps, prometheus::Registry& registry);
+
   CopywriterServiceDeps deps_;
   GenerationMetrics metrics_;
+  std::unique_ptr<LiveQa> live_;
 };
 
 }  // namespace aigc::copywriter

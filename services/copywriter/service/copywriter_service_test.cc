@@ -1,6 +1,7 @@
 #include "services/copywriter/service/copywriter_service.h"
 
-#include <filesystem>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,88 +11,27 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "services/copywriter/grounding/catalog_lexicon.h"
+#include "services/copywriter/service/test_server.h"
 
 namespace aigc::copywriter {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-common::v1::Product Dress() {
-  common::v1::Product product;
-  product.set_title("法式碎花雪纺连衣裙");
-  product.set_category(common::v1::CATEGORY_DRESS);
-  product.set_material("雪纺");
-  product.add_colors("米白");
-  product.add_sizes("M");
-  product.mutable_price()->set_amount_minor(19900);
-  product.mutable_price()->set_currency_code("CNY");
-  return product;
-}
-
-// An in-process server over an untrained tiny copy model: the texts are
-// noise, but everything around them (validation, batching, streaming,
-// reports, labels) is the service's real behaviour.
 class CopywriterServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) /
-            absl::StrCat("copywriter_service_",
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    auto repository =
-        runtime::ModelRepository::Create({.root = root_}, &inference_metrics_, LoadCopyModel);
-    ASSERT_TRUE(repository.ok()) << repository.status();
-    models_ = *std::move(repository);
-    auto compliance = copy_compliance::DefaultComplianceFilter();
-    ASSERT_TRUE(compliance.ok());
-    compliance_ = *std::move(compliance);
-    auto facts = copy_grounding::FactChecker::Create(copy_grounding::CatalogFactLexicon());
-    ASSERT_TRUE(facts.ok());
-    facts_ = *std::move(facts);
-    common::v1::Product listed = Dress();
-    listed.set_id("sku-3-0001");
-    catalogue_[listed.id()] = listed;
-    service_ = std::make_unique<CopywriterServiceImpl>(
-        CopywriterServiceDeps{.models = models_.get(),
-                              .scheduler = &scheduler_,
-                              .checks = {.compliance = compliance_.get(), .facts = facts_.get()},
-                              .catalogue = &catalogue_,
-                              .rooms = &rooms_},
-        registry_);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::CopywriterService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    auto server = TestCopywriterServer::Start(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
   }
 
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    fs::remove_all(root_);
-  }
-
-  void PublishTinyModel() {
-    auto tokenizer = TrainBpe({"连衣裙 雪纺 米白 199元", "dress chiffon"},
-                              {.vocab_size = 300, .special_tokens = CopySpecialTokens()});
-    ASSERT_TRUE(tokenizer.ok());
-    auto lm = copy_lm::LanguageModel::Create(
-        {.vocab_size = tokenizer->vocab_size(), .context_length = 256, .d_model = 16,
-         .num_layers = 1, .num_heads = 2, .d_ff = 32},
-        runtime::Device::kCpu, /*init_seed=*/5);
-    ASSERT_TRUE(lm.ok());
-    ASSERT_TRUE(PublishCopyModel(root_, **lm, *tokenizer, {.created_by = "test"}).ok());
-    ASSERT_TRUE(models_->AddModel(kCopyModelName).ok());
-  }
+  void PublishTinyModel() { ASSERT_TRUE(server_->PublishTinyModel().ok()); }
 
   static v1::GenerateCopyRequest Request(int n = 1) {
     v1::GenerateCopyRequest request;
-    *request.mutable_product() = Dress();
+    *request.mutable_product() = TestDress();
     request.set_n(n);
     request.mutable_sampling()->set_max_tokens(12);
     request.mutable_sampling()->set_seed(7);
@@ -102,21 +42,12 @@ class CopywriterServiceTest : public ::testing::Test {
                         v1::GenerateCopyResponse* response) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return stub_->GenerateCopy(&context, request, response);
+    return stub().GenerateCopy(&context, request, response);
   }
 
-  fs::path root_;
-  prometheus::Registry registry_;
-  runtime::InferenceMetrics inference_metrics_{registry_};
-  std::unique_ptr<runtime::ModelRepository> models_;
-  DecodeScheduler scheduler_{{}};
-  std::unique_ptr<copy_compliance::ComplianceFilter> compliance_;
-  std::unique_ptr<copy_grounding::FactChecker> facts_;
-  ProductCatalogue catalogue_;
-  copy_live::RoomRegistry rooms_;
-  std::unique_ptr<CopywriterServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::CopywriterService::Stub> stub_;
+  v1::CopywriterService::Stub& stub() { return server_->stub(); }
+
+  std::unique_ptr<TestCopywriterServer> server_;
 };
 
 TEST_F(CopywriterServiceTest, WithoutAModelRequestsAreUnavailable) {
@@ -211,7 +142,7 @@ TEST_F(CopywriterServiceTest, StreamCopySendsTheHeaderThenDeltasThenOneFinishPer
   request.set_language(common::v1::LANGUAGE_EN);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  auto reader = stub_->StreamCopy(&context, request);
+  auto reader = stub().StreamCopy(&context, request);
   v1::StreamCopyResponse message;
   ASSERT_TRUE(reader->Read(&message));
   ASSERT_TRUE(message.has_started());
@@ -246,7 +177,7 @@ TEST_F(CopywriterServiceTest, StreamCopyRefusesABadRequestBeforeAnyMessage) {
   PublishTinyModel();
   v1::StreamCopyRequest request;
   grpc::ClientContext context;
-  auto reader = stub_->StreamCopy(&context, request);
+  auto reader = stub().StreamCopy(&context, request);
   v1::StreamCopyResponse message;
   EXPECT_FALSE(reader->Read(&message));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -256,12 +187,12 @@ TEST_F(CopywriterServiceTest, RoomKnowledgeIsStoredVersionedAndReadBack) {
   v1::SetRoomKnowledgeRequest set;
   set.set_room_id("room-1");
   v1::ProductKnowledge& knowledge = *set.add_products();
-  *knowledge.mutable_product() = Dress();
+  *knowledge.mutable_product() = TestDress();
   knowledge.mutable_product()->set_id("sku-3-0001");
   knowledge.set_shipping_info("48小时内发货");
   v1::SetRoomKnowledgeResponse set_response;
   grpc::ClientContext set_context;
-  ASSERT_TRUE(stub_->SetRoomKnowledge(&set_context, set, &set_response).ok());
+  ASSERT_TRUE(stub().SetRoomKnowledge(&set_context, set, &set_response).ok());
   EXPECT_EQ(set_response.room().knowledge_version(), 1);
   EXPECT_EQ(set_response.room().current_product_id(), "sku-3-0001");
 
@@ -269,17 +200,17 @@ TEST_F(CopywriterServiceTest, RoomKnowledgeIsStoredVersionedAndReadBack) {
   get.set_room_id("room-1");
   v1::GetRoomKnowledgeResponse get_response;
   grpc::ClientContext get_context;
-  ASSERT_TRUE(stub_->GetRoomKnowledge(&get_context, get, &get_response).ok());
+  ASSERT_TRUE(stub().GetRoomKnowledge(&get_context, get, &get_response).ok());
   EXPECT_EQ(get_response.room().products(0).shipping_info(), "48小时内发货");
   EXPECT_EQ(get_response.metadata().request_id().size(), 32u);
 
   get.set_room_id("room-2");
   grpc::ClientContext missing_context;
-  EXPECT_EQ(stub_->GetRoomKnowledge(&missing_context, get, &get_response).error_code(),
+  EXPECT_EQ(stub().GetRoomKnowledge(&missing_context, get, &get_response).error_code(),
             grpc::StatusCode::NOT_FOUND);
   set.set_room_id("bad room");
   grpc::ClientContext bad_context;
-  const grpc::Status bad = stub_->SetRoomKnowledge(&bad_context, set, &set_response);
+  const grpc::Status bad = stub().SetRoomKnowledge(&bad_context, set, &set_response);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad.error_message(), HasSubstr("room_id"));
 }

@@ -56,10 +56,10 @@ void GenerationMetrics::CountCompliance(const v1::ComplianceReport& report) {
 }
 
 GenerationMetrics::RequestTimer::RequestTimer(GenerationMetrics* metrics, std::string rpc,
-                                              int texts)
+                                              int texts, absl::Time start)
     : metrics_(metrics),
       rpc_(std::move(rpc)),
-      start_(absl::Now()),
+      start_(start),
       last_(texts, absl::InfinitePast()) {}
 
 void GenerationMetrics::RequestTimer::OnDelta(int text, int tokens) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "aigc/copywriter/v1/copywriter.pb.h"
 #include "prometheus/counter.h"
@@ -33,7 +34,10 @@ class GenerationMetrics {
   // time to first token, later ones the gap per token.
   class RequestTimer {
    public:
-    RequestTimer(GenerationMetrics* metrics, std::string rpc, int texts);
+    // `start`: when the request arrived (a live question's receipt may
+    // precede its reply's start).
+    RequestTimer(GenerationMetrics* metrics, std::string rpc, int texts,
+                 absl::Time start = absl::Now());
     void OnDelta(int text, int tokens);
 
    private:

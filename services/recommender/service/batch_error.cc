@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/rpc/request_context.h"
+
 namespace aigc::recommender {
 
 absl::string_view FieldPathOf(absl::string_view message) {
@@ -22,8 +24,7 @@ v1::BatchError MakeBatchError(int64_t index, absl::string_view id, const absl::S
   v1::BatchError error;
   error.set_index(index);
   error.set_field(std::string(FieldPathOf(status.message())));
-  error.mutable_status()->set_code(static_cast<int32_t>(status.code()));
-  error.mutable_status()->set_message(std::string(status.message()));
+  *error.mutable_status() = rpc::ToPartStatus(status);
   error.set_id(std::string(id));
   return error;
 }
