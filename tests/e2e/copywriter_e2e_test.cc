@@ -1,7 +1,8 @@
 // The real aigc-copywriter binary, serving the committed model
 // (models/copywriter-lm), on ephemeral loopback ports: a GenerateCopy and a
 // StreamCopy are answered and show up in the generation metrics on /metrics,
-// and SIGTERM drains the server to exit 0.
+// and SIGTERM drains the server to exit 0; a LiveQA session is answered,
+// counted, and ended by the drain with UNAVAILABLE.
 #include <signal.h>
 
 #include <memory>
@@ -84,6 +85,68 @@ TEST(CopywriterEndToEndTest, CopyIsServedCountedAndTheServerDrainsOnSigterm) {
                   .has_value());
 
   (*process)->Signal(SIGTERM);
+  EXPECT_EQ((*process)->WaitForExit(kExitTimeout), 0);
+}
+
+TEST(CopywriterEndToEndTest, ALiveSessionIsAnsweredCountedAndEndedByTheDrain) {
+  auto process = Subprocess::Start(
+      AIGC_COPYWRITER_BIN, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
+                            "--drain_timeout=30s", "--model_repository=" AIGC_MODELS_DIR});
+  ASSERT_TRUE(process.ok()) << process.status();
+  const auto ready = (*process)->WaitForLine("grpc_port=", kStartTimeout);
+  ASSERT_TRUE(ready.ok()) << ready.status();
+  const auto ports = testing::ParseReadyLine(*ready);
+  ASSERT_TRUE(ports.ok()) << ports.status();
+  auto stub = v1::CopywriterService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", ports->grpc_port), grpc::InsecureChannelCredentials()));
+
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  auto stream = stub->LiveQA(&context);
+  v1::LiveQARequest start;
+  start.mutable_start()->set_room_id("e2e-room");
+  start.mutable_start()->set_product_id("sku-3-0001");
+  ASSERT_TRUE(stream->Write(start));
+  v1::LiveQAResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  ASSERT_TRUE(message.has_session_started()) << message.DebugString();
+  EXPECT_EQ(message.session_started().current_product_id(), "sku-3-0001");
+
+  v1::LiveQARequest question;
+  question.mutable_question()->set_question_id("q1");
+  question.mutable_question()->set_viewer_id("viewer-1");
+  question.mutable_question()->set_text("这件多少钱？");
+  ASSERT_TRUE(stream->Write(question));
+  bool started = false;
+  while (stream->Read(&message) && !message.has_reply_finished()) {
+    ASSERT_FALSE(message.has_question_rejected()) << message.DebugString();
+    started = started || message.has_reply_started();
+  }
+  ASSERT_TRUE(message.has_reply_finished());
+  EXPECT_TRUE(started);
+  EXPECT_FALSE(message.reply_finished().text().empty());
+  EXPECT_TRUE(message.reply_finished().grounding().grounded());
+
+  const auto body = testing::HttpGet(ports->metrics_port, "/metrics");
+  ASSERT_TRUE(body.ok()) << body.status();
+  const auto samples = testing::ParsePrometheusText(*body);
+  ASSERT_TRUE(samples.ok()) << samples.status();
+  EXPECT_EQ(testing::FindSample(*samples, "aigc_copywriter_live_sessions", {}), 1);
+  EXPECT_EQ(testing::FindSample(*samples, "aigc_copywriter_live_questions_total",
+                                {{"outcome", "answered"}}),
+            1);
+  EXPECT_EQ(testing::FindSample(*samples, "aigc_generation_time_to_first_token_seconds_count",
+                                {{"rpc", "LiveQA"}}),
+            1);
+
+  // The session never closes by itself; the drain ends it, well before the
+  // 30 s drain timeout would have cancelled it.
+  (*process)->Signal(SIGTERM);
+  while (stream->Read(&message)) {
+  }
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "the copywriter is shutting down");
   EXPECT_EQ((*process)->WaitForExit(kExitTimeout), 0);
 }
 
