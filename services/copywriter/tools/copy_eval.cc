@@ -2,7 +2,9 @@
 // held-out products (test.jsonl): generates a text per example, then reports
 // BLEU-4, ROUGE-L and distinct-1/2 against the references, fact consistency
 // (the fact checker on the raw text) and advertising-law findings (the
-// compliance filter on the raw text), for copy and live Q&A separately; and
+// compliance filter on the raw text), the same two checks on the text a
+// client is served (after fact repair and the compliance rewrite), for copy
+// and live Q&A separately; and
 // the accuracy of the live Q&A intent classifier trained on train.jsonl.
 #include <cstdio>
 #include <map>
@@ -27,6 +29,7 @@
 #include "services/copywriter/grounding/catalog_lexicon.h"
 #include "services/copywriter/grounding/fact_checker.h"
 #include "services/copywriter/live/intent_classifier.h"
+#include "services/copywriter/service/copy_candidate.h"
 
 ABSL_FLAG(std::string, model_repository, "models", "Model repository holding copywriter-lm.");
 ABSL_FLAG(std::string, corpus_dir, "data/copywriter/corpus",
@@ -61,6 +64,11 @@ struct KindResult {
   int flagged_texts = 0;     // raw outputs with an advertising-law finding
   int flagged_terms = 0;
   int ended = 0;             // outputs that ended with <|eos|>
+  // The same checks on what a client gets (after fact repair and the
+  // compliance rewrite): texts without a wrong/unsupported claim, texts with
+  // an advertising-law term.
+  int served_grounded = 0;
+  int served_flagged_texts = 0;
 };
 
 template <typename T>
@@ -83,12 +91,13 @@ void PrintKind(const char* name, const KindResult& result) {
   const double distinct2 = cli::ValueOrExit(copy_eval::DistinctN(result.outputs, 2));
   std::printf(
       "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f (%d/%d claims wrong, %d unsupported) | "
-      "%.3f (%d terms) | %.3f |\n",
+      "%.3f (%d terms) | %.3f | %.3f | %.3f |\n",
       name, n, bleu.bleu, rouge.mean(), distinct1, distinct2,
       static_cast<double>(result.grounded) / n, static_cast<double>(result.claims) / n,
       result.contradicted, result.claims, result.unsupported,
       static_cast<double>(result.flagged_texts) / n, result.flagged_terms,
-      static_cast<double>(result.ended) / n);
+      static_cast<double>(result.ended) / n, static_cast<double>(result.served_grounded) / n,
+      static_cast<double>(result.served_flagged_texts) / n);
 }
 
 // Trains the live Q&A intent classifier on the training questions and
@@ -200,18 +209,23 @@ int Main() {
     result.flagged_texts += flagged.findings_size() > 0;
     result.flagged_terms += flagged.findings_size();
     result.ended += generated.finish == FinishReason::kEnd;
+    // What a client gets: wrong facts repaired, then flagged terms rewritten;
+    // checked again as the raw text was.
+    const std::string served =
+        CheckOutput(generated.text, facts, /*repair_facts=*/true, cv1::COMPLIANCE_MODE_REWRITE,
+                    {.compliance = compliance.get(), .facts = checker.get()})
+            .text;
+    result.served_grounded += checker->Check(served, facts, /*repair=*/false).report.grounded();
+    result.served_flagged_texts +=
+        compliance->Apply(served, cv1::COMPLIANCE_MODE_REPORT_ONLY).report.findings_size() > 0;
     if (static_cast<int>(result.outputs.size()) <= show) {
-      // What a client would get: wrong facts repaired, then flagged terms rewritten.
-      const std::string repaired = checker->Check(generated.text, facts, /*repair=*/true).text;
-      const std::string final_text =
-          compliance->Apply(repaired, cv1::COMPLIANCE_MODE_REWRITE).text;
       std::printf(
           "--- %s example %zu\nprompt:\n%s\nreference:\n%s\ngenerated (score %.3f, %d claims, "
           "%d wrong, %d ad-law terms):\n%s\nafter the fact and compliance checks:\n%s\n",
           example.kind == CorpusExample::kQa ? "Q&A" : "copy", i, example.prompt.c_str(),
           example.completion.c_str(), generated.score, grounding.facts_checked(),
           grounding.facts_contradicted() + grounding.facts_unsupported(), flagged.findings_size(),
-          generated.text.c_str(), final_text.c_str());
+          generated.text.c_str(), served.c_str());
     }
     if (++done % 50 == 0) {
       std::printf("%d examples in %.0f s\n", done, absl::ToDoubleSeconds(absl::Now() - start));
@@ -220,8 +234,9 @@ int Main() {
   }
   std::printf(
       "\n| kind | examples | BLEU-4 | ROUGE-L | distinct-1 | distinct-2 | fact-consistent | "
-      "claims per text | with ad-law terms | ended by the model |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      "claims per text | with ad-law terms | ended by the model | served: fact-consistent | "
+      "served: with ad-law terms |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   PrintKind("copy", results[CorpusExample::kCopy]);
   PrintKind("live Q&A", results[CorpusExample::kQa]);
   std::printf("(%d examples in %.0f s)\n", done, absl::ToDoubleSeconds(absl::Now() - start));
