@@ -7,7 +7,8 @@ and drives it with Debian's python3-grpcio: the standard health check, server
 reflection, then one RPC of each service through the generated typed stubs.
 The recommender is also driven end to end: catalogue, events, a training job
 through the admin service, and recommendations that follow a new event; so is
-the copywriter, serving the committed model: unary and streamed copy, errors.
+the copywriter, serving the committed model: unary and streamed copy, errors,
+and one live Q&A session fed message by message.
 
 Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
@@ -15,6 +16,7 @@ binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
 import argparse
 import importlib
 import pathlib
+import queue
 import re
 import signal
 import subprocess
@@ -30,6 +32,9 @@ ARGS = None
 STUBS = None
 RPC_TIMEOUT_S = 5
 START_TIMEOUT_S = 30
+# A LiveQA call as a whole, and the wait for any one of its events.
+LIVE_CALL_TIMEOUT_S = 60
+LIVE_EVENT_TIMEOUT_S = 15
 
 
 # The reflection client's contract lives beside this test (see its header).
@@ -317,6 +322,232 @@ class CopywriterEndToEndTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as raised:
             self.service.GenerateCopy(self.request(product_id="sku-9-9999"), timeout=RPC_TIMEOUT_S)
         self.assertEqual(raised.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+
+class LiveSession:
+    """One LiveQA call whose requests are sent when the test decides and whose
+    responses are read, on a thread of their own, as they arrive."""
+
+    _HALF_CLOSE = object()
+
+    def __init__(self, test, service):
+        self.test = test
+        self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
+        self.requests = queue.Queue()
+        self.responses = queue.Queue()
+        self.call = service.LiveQA(self._request_iterator(), timeout=LIVE_CALL_TIMEOUT_S)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.ended = False
+        # Always let the call and its reader go, whatever the test saw.
+        test.addCleanup(self._stop)
+
+    def _request_iterator(self):
+        while True:
+            request = self.requests.get()
+            if request is self._HALF_CLOSE:
+                return
+            yield request
+
+    def _read(self):
+        try:
+            for response in self.call:
+                self.responses.put(response)
+        except grpc.RpcError:
+            pass  # the status is read from the call
+        self.responses.put(None)
+
+    def _stop(self):
+        self.requests.put(self._HALF_CLOSE)
+        self.call.cancel()
+        self.reader.join(LIVE_EVENT_TIMEOUT_S)
+
+    def send(self, **payload):
+        self.requests.put(self.pb.LiveQARequest(**payload))
+
+    def ask(self, question_id, viewer_id, text):
+        self.send(question=self.pb.Question(question_id=question_id, viewer_id=viewer_id,
+                                            text=text))
+
+    def half_close(self):
+        self.requests.put(self._HALF_CLOSE)
+
+    def next(self):
+        """The next response; fails the test when none comes in time or the
+        call ended."""
+        try:
+            response = self.responses.get(timeout=LIVE_EVENT_TIMEOUT_S)
+        except queue.Empty:
+            self.test.fail(f"no LiveQA event within {LIVE_EVENT_TIMEOUT_S} s")
+        if response is None:
+            self.ended = True
+            self.test.fail(f"the LiveQA call ended early: {self.call.code()} {self.call.details()}")
+        return response
+
+    def reply(self, question_id):
+        """Reads until the reply to question_id is over; returns its started,
+        deltas and finished (or rejected) events."""
+        events = {"started": None, "deltas": [], "finished": None, "rejected": None}
+        while True:
+            response = self.next()
+            kind = response.WhichOneof("event")
+            event = getattr(response, kind)
+            if getattr(event, "question_id", None) != question_id:
+                continue  # another question's event or an acknowledgement
+            if kind == "reply_started":
+                events["started"] = event
+            elif kind == "reply_delta":
+                events["deltas"].append(event.text)
+            elif kind == "reply_finished":
+                events["finished"] = event
+                return events
+            elif kind == "question_rejected":
+                events["rejected"] = event
+                return events
+
+    def wait_for(self, kind):
+        """Reads until a response of `kind`; returns that event."""
+        while True:
+            response = self.next()
+            if response.WhichOneof("event") == kind:
+                return getattr(response, kind)
+
+    def end(self):
+        """Waits for the call to end; returns the responses still unread and
+        the status code."""
+        rest = []
+        while not self.ended:
+            try:
+                response = self.responses.get(timeout=LIVE_EVENT_TIMEOUT_S)
+            except queue.Empty:
+                self.test.fail(f"the LiveQA call did not end within {LIVE_EVENT_TIMEOUT_S} s")
+            if response is None:
+                self.ended = True
+            else:
+                rest.append(response)
+        return rest, self.call.code()
+
+
+# Prices as a viewer reads them: ¥199, 199元, 199块; not discount mechanics
+# (满299减30元, 立减10元, 省20元), which the fact checker leaves alone too.
+PRICE_CLAIM = re.compile(
+    r"(?<![满减省降\d.])(?:[¥￥$](\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱|元|块|yuan|rmb))")
+
+
+def stated_prices(text):
+    return [float(a or b) for a, b in PRICE_CLAIM.findall(text)]
+
+
+class LiveQaEndToEndTest(unittest.TestCase):
+    """A Python client runs one live-room Q&A session against the copywriter
+    serving the committed model: questions asked one at a time as the test
+    decides, replies read as they stream, a product switch, a rejected
+    question, a half-close; and a stream that does not start with
+    SessionStart."""
+
+    # Replies are sampled; a fixed seed makes them the same on every run.
+    SEED = 4
+
+    def setUp(self):
+        self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
+        self.common = stub_module("aigc.common.v1.common_pb2")
+        rpc = stub_module("aigc.copywriter.v1.copywriter_pb2_grpc")
+        self.server = Server(ARGS.copywriter, [f"--model_repository={ARGS.models}"])
+        self.service = rpc.CopywriterServiceStub(self.server.channel)
+
+    def tearDown(self):
+        self.server.channel.close()
+        exit_code = self.server.stop()
+        self.assertEqual(exit_code, 0, "".join(self.server.stderr))
+
+    def knowledge(self, product_id, title, category, price_minor):
+        common = self.common
+        return self.pb.ProductKnowledge(
+            product=common.Product(
+                id=product_id, title=title, category=category,
+                price=common.Money(amount_minor=price_minor, currency_code="CNY"),
+                material="雪纺", colors=["米白"], sizes=["S", "M", "L"], stock_quantity=50),
+            shipping_info="48小时内发货，全国包邮")
+
+    def assert_answered(self, reply, question_id, intent, product_id):
+        started, finished = reply["started"], reply["finished"]
+        self.assertIsNone(reply["rejected"], reply["rejected"])
+        self.assertEqual(started.question_id, question_id)
+        self.assertEqual(started.intent, intent, started)
+        self.assertEqual(started.product_id, product_id)
+        self.assertIsNotNone(finished)
+        self.assertTrue(finished.text)
+        self.assertTrue(finished.aigc_label.ai_generated)
+        return started, finished
+
+    def test_live_session_answers_switches_rejects_and_ends_ok(self):
+        pb, common = self.pb, self.common
+        session = LiveSession(self, self.service)
+        session.send(start=pb.SessionStart(
+            room_id="py-room", sampling=pb.SamplingParams(seed=self.SEED),
+            product_knowledge=self.knowledge("py-a", "法式碎花雪纺连衣裙", common.CATEGORY_DRESS,
+                                             19900)))
+        started = session.next()
+        self.assertEqual(started.WhichOneof("event"), "session_started", started)
+        started = started.session_started
+        self.assertEqual(started.room_id, "py-room")
+        self.assertEqual(started.current_product_id, "py-a")
+        self.assertEqual(started.model.name, "copywriter-lm")
+        self.assertEqual(started.language, common.LANGUAGE_ZH)
+        self.assertGreaterEqual(started.knowledge_version, 1)
+
+        session.ask("py-q1", "viewer-1", "这件多少钱")
+        reply = session.reply("py-q1")
+        started, finished = self.assert_answered(reply, "py-q1", pb.INTENT_PRICE, "py-a")
+        self.assertFalse(started.hand_off_to_human)
+        self.assertGreaterEqual(len(reply["deltas"]), 1)
+        self.assertIn("199", finished.text)
+        self.assertEqual(set(stated_prices(finished.text)), {199.0}, finished.text)
+        self.assertTrue(finished.grounding.grounded, finished.grounding)
+        self.assertLessEqual(finished.time_to_first_token.ToNanoseconds(),
+                             finished.total_latency.ToNanoseconds())
+
+        session.ask("py-q2", "viewer-2", "上次买的开线了，怎么处理")
+        started, _ = self.assert_answered(session.reply("py-q2"), "py-q2", pb.INTENT_COMPLAINT,
+                                          "py-a")
+        self.assertTrue(started.hand_off_to_human)
+
+        session.send(switch_product=pb.SwitchProduct(product_knowledge=self.knowledge(
+            "py-b", "加厚毛呢大衣", common.CATEGORY_COAT, 59900)))
+        switched = session.wait_for("product_switched")
+        self.assertEqual(switched.status.code, 0, switched.status.message)
+        self.assertEqual(switched.product_id, "py-b")
+        session.ask("py-q3", "viewer-3", "多少钱")
+        _, finished = self.assert_answered(session.reply("py-q3"), "py-q3", pb.INTENT_PRICE,
+                                           "py-b")
+        self.assertNotIn("199", finished.text)
+        self.assertLessEqual(set(stated_prices(finished.text)), {599.0}, finished.text)
+
+        session.ask("py-q4", "viewer-4", "")
+        rejected = session.reply("py-q4")["rejected"]
+        self.assertIsNotNone(rejected)
+        self.assertEqual(rejected.status.code, grpc.StatusCode.INVALID_ARGUMENT.value[0])
+        self.assertIn("question.text", rejected.status.message)
+
+        # The session goes on; a question still pending at the half-close is
+        # answered before the call ends OK.
+        session.ask("py-q5", "viewer-5", "什么时候发货")
+        session.half_close()
+        rest, code = session.end()
+        self.assertEqual(code, grpc.StatusCode.OK, session.call.details())
+        self.assertTrue(rest, "no reply to the question pending at the half-close")
+        kinds = [(r.WhichOneof("event"), getattr(r, r.WhichOneof("event")).question_id)
+                 for r in rest]
+        self.assertEqual(kinds[0], ("reply_started", "py-q5"), kinds)
+        self.assertEqual(kinds[-1], ("reply_finished", "py-q5"), kinds)
+        self.assertTrue(rest[-1].reply_finished.text)
+
+    def test_a_stream_not_opened_by_session_start_fails_precondition(self):
+        session = LiveSession(self, self.service)
+        session.ask("py-q0", "viewer-0", "多少钱")
+        rest, code = session.end()
+        self.assertEqual(rest, [])
+        self.assertEqual(code, grpc.StatusCode.FAILED_PRECONDITION, session.call.details())
 
 
 def add_case(binary_flag, service, call, expected_code):

@@ -96,8 +96,9 @@ absl::StatusOr<std::unique_ptr<copy_live::IntentClassifier>> TrainDemoIntentClas
 // ends), and LiveQa's callers (SetRoomKnowledge, Drain, a superseding
 // session). Locks: LiveQa::mu_, then mu_, then the writer's; never the other
 // way round. The session deletes itself in OnDone, which gRPC calls after
-// Finish; Finish waits until no reply is running and LiveQa has forgotten the
-// session, so no callback can outlive it.
+// Finish (and after any reaction still running returns); Finish waits until no
+// reply is running and LiveQa has forgotten the session, and is the last thing
+// its caller does, so no callback or thread can use it afterwards.
 class LiveQa::Session final
     : public grpc::ServerBidiReactor<v1::LiveQARequest, v1::LiveQAResponse> {
  public:
@@ -182,6 +183,10 @@ class LiveQa::Session final
   void HandleUpdate(const v1::UpdateKnowledge& request);
   void Remember(const std::string& question_id);
 
+  // A waiting group whose reply may start, with its leader.
+  using Startable = std::pair<copy_live::QuestionCoalescer::Group, Waiting>;
+  // Takes the waiting groups the session has room for, counting them active.
+  std::vector<Startable> TakeStartableLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Starts replies for waiting groups while the session has room for them.
   void StartReplies();
   // Exactly one ReplyDone follows, whatever happens.
@@ -195,9 +200,11 @@ class LiveQa::Session final
   void Reject(const std::string& question_id, const absl::Status& status,
               absl::Duration retry_after = absl::ZeroDuration());
   void PushDelta(Reply& reply, const std::string& text);
-  // Finishes the call once the session has ended, no reply runs or waits to
-  // run, and LiveQa has forgotten it.
-  void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The status to finish the call with, once: when the session has ended, no
+  // reply runs or waits to run, and LiveQa has forgotten it. The caller
+  // passes it to writer_.Finish after releasing mu_, as its last use of the
+  // session (OnDone may delete it from then on).
+  std::optional<grpc::Status> FinishDueLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   LiveQa* const live_;
   grpc::CallbackServerContext* const context_;
@@ -425,18 +432,24 @@ void LiveQa::Session::HandleUpdate(const v1::UpdateKnowledge& request) {
   writer_.Push(std::move(message));
 }
 
+std::vector<LiveQa::Session::Startable> LiveQa::Session::TakeStartableLocked() {
+  std::vector<Startable> starting;
+  while ((ending_ == Ending::kNone || ending_ == Ending::kAfterPending) &&
+         active_replies_ < live_->options_.max_replies_per_session) {
+    std::optional<copy_live::QuestionCoalescer::Group> group = coalescer_->TakeOldest();
+    if (!group.has_value()) break;
+    auto leader = waiting_.extract(group->question_id);
+    ++active_replies_;
+    starting.emplace_back(*std::move(group), std::move(leader.mapped()));
+  }
+  return starting;
+}
+
 void LiveQa::Session::StartReplies() {
-  std::vector<std::pair<copy_live::QuestionCoalescer::Group, Waiting>> starting;
+  std::vector<Startable> starting;
   {
     absl::MutexLock lock(&mu_);
-    while ((ending_ == Ending::kNone || ending_ == Ending::kAfterPending) &&
-           active_replies_ < live_->options_.max_replies_per_session) {
-      std::optional<copy_live::QuestionCoalescer::Group> group = coalescer_->TakeOldest();
-      if (!group.has_value()) break;
-      auto leader = waiting_.extract(group->question_id);
-      ++active_replies_;
-      starting.emplace_back(*std::move(group), std::move(leader.mapped()));
-    }
+    starting = TakeStartableLocked();
   }
   for (auto& [group, waiting] : starting) StartReply(std::move(group), std::move(waiting));
 }
@@ -597,13 +610,20 @@ void LiveQa::Session::FinishReply(Reply& reply, const std::string& tail,
 }
 
 void LiveQa::Session::ReplyDone() {
+  // Runs on the decoding thread, outside any gRPC reaction: once the call is
+  // finished the session may be deleted at any moment, so freeing the slot,
+  // taking the next replies and deciding to finish happen under one lock, and
+  // Finish is the last thing done.
+  std::vector<Startable> starting;
+  std::optional<grpc::Status> finish;
   {
     absl::MutexLock lock(&mu_);
     --active_replies_;
+    starting = TakeStartableLocked();
+    finish = FinishDueLocked();
   }
-  StartReplies();
-  absl::MutexLock lock(&mu_);
-  MaybeFinishLocked();
+  for (auto& [group, waiting] : starting) StartReply(std::move(group), std::move(waiting));
+  if (finish.has_value()) writer_.Finish(*std::move(finish));
 }
 
 void LiveQa::Session::Reject(const std::string& question_id, const absl::Status& status,
@@ -646,17 +666,21 @@ void LiveQa::Session::End(const grpc::Status& status, Ending how, bool by_live) 
     }
   }
   if (!registered_room.empty()) live_->Unregister(registered_room, this);
-  absl::MutexLock lock(&mu_);
-  MaybeFinishLocked();
+  std::optional<grpc::Status> finish;
+  {
+    absl::MutexLock lock(&mu_);
+    finish = FinishDueLocked();
+  }
+  if (finish.has_value()) writer_.Finish(*std::move(finish));  // the last use of this
 }
 
-void LiveQa::Session::MaybeFinishLocked() {
+std::optional<grpc::Status> LiveQa::Session::FinishDueLocked() {
   if (finishing_ || ending_ == Ending::kNone || registered_ || active_replies_ > 0 ||
       !waiting_.empty()) {
-    return;
+    return std::nullopt;
   }
   finishing_ = true;
-  writer_.Finish(*end_status_);
+  return end_status_;
 }
 
 absl::StatusOr<std::unique_ptr<LiveQa>> LiveQa::Create(LiveQaDeps deps, LiveQaOptions options,
