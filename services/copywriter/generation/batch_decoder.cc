@@ -26,6 +26,11 @@ struct Decoding {
   bool done = false;
 };
 
+// Prompts the prefix cache keeps (each costs one decode state: 0.8 MB for the
+// committed model), and the shortest prefix worth copying.
+constexpr int kPrefixCacheEntries = 32;
+constexpr int kMinSharedPrefixTokens = 8;
+
 absl::Status ValidateRequest(const GenerationRequest& request, int context_length) {
   AIGC_RETURN_IF_ERROR(ValidateSamplingConfig(request.sampling));
   if (request.max_tokens < 1 || request.max_tokens > kMaxGeneratedTokens) {
@@ -119,7 +124,7 @@ struct BatchDecoder::Job {
   }
 };
 
-BatchDecoder::BatchDecoder() = default;
+BatchDecoder::BatchDecoder() : prefix_cache_(kPrefixCacheEntries, kMinSharedPrefixTokens) {}
 BatchDecoder::~BatchDecoder() = default;
 
 absl::Status BatchDecoder::Add(GenerationJob spec) {
@@ -128,7 +133,6 @@ absl::Status BatchDecoder::Add(GenerationJob spec) {
   auto job = std::make_unique<Job>();
   const GenerationRequest& request = spec.request;
   job->candidates.resize(request.n);
-  std::vector<copy_lm::DecodeState*> states;
   for (int i = 0; i < request.n; ++i) {
     Decoding& candidate = job->candidates[i];
     candidate.result.index = i;
@@ -138,12 +142,25 @@ absl::Status BatchDecoder::Add(GenerationJob spec) {
                           Sampler::Create(request.sampling, candidate.result.seed));
     AIGC_ASSIGN_OR_RETURN(candidate.stop, StopMatcher::Create(request.stop));
     candidate.decoder = std::make_unique<StreamingDecoder>(spec.model->tokenizer());
-    states.push_back(candidate.state.get());
   }
-  AIGC_ASSIGN_OR_RETURN(
-      copy_lm::LogitsBatch logits,
-      lm.Prefill(states, std::vector<std::vector<int32_t>>(request.n, request.prompt)));
-  for (int i = 0; i < request.n; ++i) job->candidates[i].logits = std::move(logits[i]);
+  // The prompt is computed once, from the longest cached prefix when there
+  // is one; the other candidates copy the result.
+  copy_lm::DecodeState& first = *job->candidates[0].state;
+  copy_lm::DecodeState* const firsts[] = {&first};
+  absl::StatusOr<copy_lm::LogitsBatch> logits;
+  if (const std::optional<PrefixCache::Hit> hit = prefix_cache_.Find(lm, request.prompt)) {
+    AIGC_RETURN_IF_ERROR(lm.CopyState(*hit->state, hit->length, first));
+    logits = lm.Extend(firsts, {std::vector<int32_t>(request.prompt.begin() + hit->length,
+                                                     request.prompt.end())});
+  } else {
+    logits = lm.Prefill(firsts, {request.prompt});
+  }
+  AIGC_RETURN_IF_ERROR(logits.status());
+  AIGC_RETURN_IF_ERROR(prefix_cache_.Insert(lm, spec.model_owner, request.prompt, first));
+  for (int i = 0; i < request.n; ++i) {
+    if (i > 0) AIGC_RETURN_IF_ERROR(lm.CopyState(first, first.length(), *job->candidates[i].state));
+    job->candidates[i].logits = (*logits)[0];
+  }
   job->spec = std::move(spec);
   jobs_.push_back(std::move(job));
   return absl::OkStatus();

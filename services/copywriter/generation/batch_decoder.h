@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/copywriter/generation/generator.h"
+#include "services/copywriter/generation/prefix_cache.h"
 
 namespace aigc::copywriter {
 
@@ -43,7 +44,9 @@ class BatchDecoder {
   BatchDecoder& operator=(const BatchDecoder&) = delete;
 
   // Validates the request (the errors of Generate) and prefills the job's
-  // candidates; on an error the job is not added and on_done is not called.
+  // candidates (the prompt once, from the longest prefix of a recent prompt
+  // when there is one: see PrefixCache); on an error the job is not added and
+  // on_done is not called.
   absl::Status Add(GenerationJob job);
 
   // Advances every unfinished candidate by one token and finishes the jobs
@@ -61,6 +64,7 @@ class BatchDecoder {
  private:
   struct Job;
   std::vector<std::unique_ptr<Job>> jobs_;
+  PrefixCache prefix_cache_;
 };
 
 }  // namespace aigc::copywriter

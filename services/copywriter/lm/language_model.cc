@@ -141,6 +141,36 @@ std::unique_ptr<DecodeState> LanguageModel::NewDecodeState() const {
   return std::unique_ptr<DecodeState>(new DecodeState(this));
 }
 
+absl::Status LanguageModel::CopyState(const DecodeState& source, int length,
+                                      DecodeState& target) const {
+  if (source.impl_->owner != this) return status::InvalidField("source", "was made by another model");
+  if (target.impl_->owner != this) return status::InvalidField("target", "was made by another model");
+  if (&source == &target) return status::InvalidField("target", "is the source");
+  if (length < 0 || length > source.length()) {
+    return status::InvalidField("length", absl::StrCat("must be in [0, ", source.length(),
+                                                       "], got ", length));
+  }
+  const internal::SequenceCache& from = source.impl_->cache;
+  internal::SequenceCache& to = target.impl_->cache;
+  try {
+    c10::InferenceMode inference;
+    if (to.keys.empty()) {
+      for (size_t l = 0; l < from.keys.size(); ++l) {
+        to.keys.push_back(torch::zeros_like(from.keys[l]));
+        to.values.push_back(torch::zeros_like(from.values[l]));
+      }
+    }
+    for (size_t l = 0; l < from.keys.size() && length > 0; ++l) {
+      to.keys[l].narrow(1, 0, length).copy_(from.keys[l].narrow(1, 0, length));
+      to.values[l].narrow(1, 0, length).copy_(from.values[l].narrow(1, 0, length));
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("copying a state failed: ", internal::TorchErrorMessage(e)));
+  }
+  to.length = length;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LogitsBatch> LanguageModel::Prefill(
     std::span<DecodeState* const> states, const std::vector<std::vector<int32_t>>& tokens) const {
   return Advance(states, {tokens.begin(), tokens.end()}, "prompts", /*restart=*/true);

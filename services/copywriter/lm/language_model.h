@@ -114,6 +114,14 @@ class LanguageModel {
   absl::StatusOr<LogitsBatch> Step(std::span<DecodeState* const> states,
                                    std::span<const int32_t> tokens) const;
 
+  // Makes `target` hold the first `length` tokens of `source` (both this
+  // model's states; `target` loses what it held): a shared prompt prefix is
+  // computed once and copied, instead of computed again. Continuing
+  // `target` then gives what prefilling those tokens would, up to float
+  // rounding. INVALID_ARGUMENT for a state of another model, the same state
+  // twice, or `length` outside [0, source.length()].
+  absl::Status CopyState(const DecodeState& source, int length, DecodeState& target) const;
+
   // Logits after every prefix of `tokens` (entry p predicts token p + 1),
   // computed over the whole sequence without a cache. INVALID_ARGUMENT for an
   // empty sequence or a bad token, OUT_OF_RANGE beyond context_length.

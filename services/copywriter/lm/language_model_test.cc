@@ -90,6 +90,31 @@ TEST(LanguageModelTest, ExtendAppendsToWhatTheStateHolds) {
   EXPECT_EQ(state->length(), 5);
 }
 
+TEST(LanguageModelTest, ACopiedPrefixContinuesLikeTheFullSequence) {
+  auto model = MakeModel();
+  auto full = model->Logits(std::vector<int32_t>{3, 7, 1, 9, 4});
+  ASSERT_TRUE(full.ok()) << full.status();
+  auto source = model->NewDecodeState();
+  DecodeState* sources[] = {source.get()};
+  ASSERT_TRUE(model->Prefill(sources, {{3, 7, 1, 15, 15}}).ok());
+  // The copy keeps {3, 7, 1} and continues differently from the source.
+  auto copy = model->NewDecodeState();
+  ASSERT_TRUE(model->CopyState(*source, 3, *copy).ok());
+  EXPECT_EQ(copy->length(), 3);
+  DecodeState* copies[] = {copy.get()};
+  ExpectNear(Row(model->Extend(copies, {{9, 4}}), 0), (*full)[4], "after the copied prefix");
+  EXPECT_EQ(source->length(), 5);
+  // A used state can be overwritten.
+  ASSERT_TRUE(model->CopyState(*source, 2, *copy).ok());
+  ExpectNear(Row(model->Extend(copies, {{1, 9, 4}}), 0), (*full)[4], "after a shorter copy");
+
+  EXPECT_EQ(model->CopyState(*source, 6, *copy).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model->CopyState(*source, 1, *source).code(), absl::StatusCode::kInvalidArgument);
+  auto other = MakeModel(8);
+  auto foreign = other->NewDecodeState();
+  EXPECT_EQ(model->CopyState(*source, 1, *foreign).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(LanguageModelTest, BatchedStepOverDifferentLengthsEqualsSteppingEachAlone) {
   auto model = MakeModel();
   const std::vector<std::vector<int32_t>> prompts = {{4}, {3, 7, 1, 9}, {11, 2, 6, 6, 8, 1}};
