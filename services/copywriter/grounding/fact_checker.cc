@@ -1,6 +1,7 @@
 #include "services/copywriter/grounding/fact_checker.h"
 
 #include <algorithm>
+#include <limits>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -31,7 +32,18 @@ using copy_compliance::TermMatcher;
 using copywriter::v1::GroundingFinding;
 using copywriter::v1::GroundingStatus;
 
-enum class Kind { kPrice, kMaterial, kColor, kSeason, kCategory, kBrand, kSize, kStock, kIgnored };
+enum class Kind {
+  kPrice,
+  kDiscount,
+  kMaterial,
+  kColor,
+  kSeason,
+  kCategory,
+  kBrand,
+  kSize,
+  kStock,
+  kIgnored
+};
 enum class StockClaim { kCount, kInStock, kSoldOut };
 
 // What a dictionary match id stands for.
@@ -65,7 +77,7 @@ struct Claim {
   std::size_t end = 0;
   int index = -1;        // lexicon entry for dictionary claims
   bool english = false;  // surface form is ASCII-only
-  // Price.
+  // Price, or the amount of a discount.
   Money money;
   std::u32string prefix, suffix;  // "¥" / "元" as written
   bool decimals = false;
@@ -209,6 +221,15 @@ Facts Facts::FromKnowledge(const copywriter::v1::ProductKnowledge& knowledge, ab
     if (!started || ended) continue;
     if (promotion.has_final_price()) facts.promotion_prices.push_back(promotion.final_price());
     facts.supporting_texts.push_back(promotion.description());
+    int64_t number = -1;
+    for (const char c : promotion.description() + ' ') {
+      if (c >= '0' && c <= '9' && number < 1'000'000'000) {
+        number = std::max<int64_t>(number, 0) * 10 + (c - '0');
+      } else if (number >= 0) {
+        facts.discount_amounts.push_back(number * 100);
+        number = -1;
+      }
+    }
   }
   for (const std::string* note :
        {&knowledge.size_fit_notes(), &knowledge.shipping_info(), &knowledge.care_instructions()}) {
@@ -328,11 +349,17 @@ void FactChecker::Impl::ExtractPatterns(std::u32string_view text, std::size_t po
 
   std::size_t end = pos;
   int64_t whole = 0;
-  while (end < text.size() && IsDigit(text[end]) && whole < 1'000'000'000) {
-    whole = whole * 10 + (FoldChar(text[end]) - '0');
+  // More digits than any real amount: still a claim (a model's "39999989999元"
+  // is a wrong price, to be repaired), held as a value no fact can equal.
+  bool absurd = false;
+  while (end < text.size() && IsDigit(text[end])) {
+    if (whole < 1'000'000'000'000) {
+      whole = whole * 10 + (FoldChar(text[end]) - '0');
+    } else {
+      absurd = true;
+    }
     ++end;
   }
-  if (end < text.size() && IsDigit(text[end])) return;  // absurdly long: no claim
   int64_t fraction = 0;                                 // in hundredths
   bool decimals = false;
   if (end + 1 < text.size() && FoldChar(text[end]) == '.' && IsDigit(text[end + 1])) {
@@ -358,7 +385,7 @@ void FactChecker::Impl::ExtractPatterns(std::u32string_view text, std::size_t po
       if (unit_len == 0) continue;
       Claim claim{Kind::kStock, before - marker_len, end + unit_len};
       claim.stock = StockClaim::kCount;
-      claim.count = whole;
+      claim.count = absurd ? std::numeric_limits<int64_t>::max() : whole;
       claim.digits_start = pos;
       claim.digits_end = end;
       claim.english = IsAscii(DecodeUtf8(marker));
@@ -388,14 +415,18 @@ void FactChecker::Impl::ExtractPatterns(std::u32string_view text, std::size_t po
     }
   }
   if (!currency.empty()) {
-    // 满299减30元, 省20元, $5 off: discount mechanics, not prices.
-    const bool discount =
-        (claim.start > 0 &&
+    claim.money.set_currency_code(currency);
+    claim.money.set_amount_minor(absurd ? std::numeric_limits<int64_t>::max()
+                                        : whole * 100 + fraction);
+    // 满299减30元, 省20元, $5 off: a discount, not a price.
+    const std::size_t off = StartsAt(text, claim.end, " off");
+    if ((claim.start > 0 &&
          std::u32string_view(U"满减省降").find(text[claim.start - 1]) != std::u32string::npos) ||
-        StartsAt(text, claim.end, " off") > 0;
-    if (!discount) {
-      claim.money.set_currency_code(currency);
-      claim.money.set_amount_minor(whole * 100 + fraction);
+        off > 0) {
+      claim.kind = Kind::kDiscount;
+      claim.end += off;
+      out->push_back(claim);
+    } else {
       const std::size_t window = claim.start >= 8 ? claim.start - 8 : 0;
       const std::u32string before = Fold(text.substr(window, claim.start - window));
       for (const char* marker : kPromotionMarkers) {
@@ -452,6 +483,8 @@ std::string FactChecker::Impl::Key(std::u32string_view text, const Claim& claim)
   switch (claim.kind) {
     case Kind::kPrice:
       return absl::StrCat("money:", claim.money.currency_code(), ":", claim.money.amount_minor());
+    case Kind::kDiscount:
+      return absl::StrCat("discount:", claim.money.amount_minor());
     case Kind::kSize:
       return "size:" + EncodeUtf8(claim.one_size ? U"均码" : Fold(claim.size));
     case Kind::kStock:
@@ -632,6 +665,12 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
     switch (claim.kind) {
       case Kind::kPrice:
         return CheckPrice(claim, facts);
+      case Kind::kDiscount:
+        if (std::find(facts.discount_amounts.begin(), facts.discount_amounts.end(),
+                      claim.money.amount_minor()) != facts.discount_amounts.end()) {
+          return Supported("discount", claimed);
+        }
+        return Unsupported("discount");
       case Kind::kMaterial: {
         if (product.material().empty()) return Unsupported("material");
         if (contains(materials, claim.index)) return Supported("material", product.material());

@@ -6,8 +6,12 @@
 // * price      "199元", "199块", "¥199", "￥199.00", "$19.99". A price right
 //              after a final-price word (到手, 券后, 活动价, 秒杀价, "final price",
 //              "after coupon") or equal to a promotion's final price is reported
-//              as attribute "promotion". Amounts after 满/减/省/立减/直降/"off"
-//              are discount mechanics, not prices, and are not checked.
+//              as attribute "promotion".
+// * discount   an amount with its currency right after 满/减/省/降 (立减, 直降)
+//              or before "off": "满299减30元", "立减10元", "$5 off". Supported
+//              when a valid promotion's description states the same number
+//              (Facts::discount_amounts) or a supporting text states the same
+//              discount; otherwise unsupported: an invented coupon.
 // * material, colour, season, category, brand: surface forms from the
 //   injected FactLexicon.
 // * size       S M L XL XXL XXXL XS 2XL 3XL next to 码/号 or after
@@ -97,6 +101,9 @@ struct FactLexicon {
 struct Facts {
   common::v1::Product product;
   std::vector<common::v1::Money> promotion_prices;
+  // Every number in the descriptions of valid promotions, in minor units
+  // ("满299减30" -> 29900, 3000): the amounts a discount claim may state.
+  std::vector<int64_t> discount_amounts;
   std::vector<std::string> supporting_texts;
 
   // Facts of a product; its description and `highlights` are supporting texts.

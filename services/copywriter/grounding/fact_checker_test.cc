@@ -106,6 +106,11 @@ INSTANTIATE_TEST_SUITE_P(
                   true,
                   "优雅连衣裙，仅售199元。",
                   {"category:连衣裙>连衣裙@2-5:S", "price:99元>199元@8-11:R"}},
+        CheckCase{"AbsurdlyLongPriceRepaired",
+                  "只要39999989999元",
+                  true,
+                  "只要199元",
+                  {"price:39999989999元>199元@2-14:R"}},
         CheckCase{"WrongPriceLeftWithoutRepair",
                   "优雅连衣裙，仅售99元。",
                   false,
@@ -161,7 +166,12 @@ INSTANTIATE_TEST_SUITE_P(
                   {"category:外套>连衣裙@2-4:R"}},
         CheckCase{"IgnoredPhraseHidesATerm", "全国包邮", true, "全国包邮", {}},
         CheckCase{"NoClaims", "好看又舒服", true, "好看又舒服", {}},
-        CheckCase{"DiscountMechanicsAreNotPrices", "满299减30元", true, "满299减30元", {}}),
+        CheckCase{"InventedDiscountRemoved",
+                  "雪纺连衣裙，满299减30元。",
+                  true,
+                  "雪纺连衣裙，",
+                  {"material:雪纺>雪纺@0-2:S", "category:连衣裙>连衣裙@2-5:S",
+                   "discount:30元>@11-14:U"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(FactCheckerTest, UnsupportedMaterialRemovesItsClause) {
@@ -235,6 +245,25 @@ TEST(FactCheckerTest, PromotionFinalPriceIsSupportedAsPromotion) {
   checked = checker->Check("券后99元", facts, true);  // the expired promotion's price
   EXPECT_EQ(checked.text, "券后159元");
   EXPECT_THAT(Describe(checked.report), ElementsAre("promotion:99元>159元@2-5:R"));
+}
+
+TEST(FactCheckerTest, DiscountsMustBeTheRoomsPromotions) {
+  copywriter::v1::ProductKnowledge knowledge;
+  *knowledge.mutable_product() = TestProduct();
+  knowledge.add_promotions()->set_description("满299减30");
+  const Facts facts = Facts::FromKnowledge(knowledge, absl::FromUnixSeconds(2000));
+  EXPECT_THAT(facts.discount_amounts, ElementsAre(29900, 3000));
+
+  const auto checker = TestChecker();
+  CheckedText checked = checker->Check("现在满299减30元，领券立减10元，原价199元", facts, true);
+  EXPECT_EQ(checked.text, "现在满299减30元，原价199元");
+  EXPECT_THAT(Describe(checked.report), ElementsAre("discount:30元>30元@7-10:S",
+                                                    "discount:10元>@15-18:U",
+                                                    "price:199元>199元@21-25:S"));
+  EXPECT_TRUE(checked.report.grounded());
+  checked = checker->Check("Save $5 off today", facts, false);
+  EXPECT_THAT(Describe(checked.report), ElementsAre("discount:$5 off>@5-11:U"));
+  EXPECT_FALSE(checked.report.grounded());
 }
 
 TEST(FactCheckerTest, HighlightsSupportTheirClaims) {
