@@ -364,11 +364,16 @@ void LiveQa::Session::HandleQuestion(const v1::Question& question) {
   absl::StatusOr<copy_live::QuestionCoalescer::Admission> admission;
   {
     absl::MutexLock lock(&mu_);
-    admission = coalescer_->Admit(id, waiting.text, [&] {
-      room_rate = live_->room_limiter_->TryAcquire(room_id);
-      return room_rate.ToStatus("room");
-    });
-    if (admission.ok() && !admission->joined) waiting_.emplace(id, std::move(waiting));
+    if (ending_ == Ending::kAfterStarted || ending_ == Ending::kNow) {
+      // Read just before the session began to end: no reply will start.
+      admission = absl::UnavailableError("the session is ending");
+    } else {
+      admission = coalescer_->Admit(id, waiting.text, [&] {
+        room_rate = live_->room_limiter_->TryAcquire(room_id);
+        return room_rate.ToStatus("room");
+      });
+      if (admission.ok() && !admission->joined) waiting_.emplace(id, std::move(waiting));
+    }
   }
   if (!admission.ok()) return Reject(id, admission.status(), room_rate.retry_after);
   Remember(id);

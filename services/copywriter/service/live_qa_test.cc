@@ -488,6 +488,38 @@ TEST_F(LiveQaTest, HalfClosingFinishesPendingRepliesFirst) {
   EXPECT_EQ(finished, 2);
 }
 
+TEST_F(LiveQaTest, DrainFinishesTheReplyBeingWrittenAndRejectsLaterQuestions) {
+  StartServer({.scheduler = {.max_batch_candidates = 8}});
+  absl::Notification blocking, release;
+  GenerationJob blocker{.model = server_->model(),
+                        .request = {.prompt = {1, 2, 3}, .max_tokens = 4},
+                        .on_done = [](auto) {},
+                        .should_stop = [&] {
+                          blocking.Notify();
+                          release.WaitForNotification();
+                          return true;
+                        }};
+  ASSERT_TRUE(server_->scheduler().Submit(std::move(blocker)).ok());
+  blocking.WaitForNotification();
+
+  LiveClient client(stub());
+  ASSERT_TRUE(client.Start("room-1", kTestProductId));
+  ASSERT_TRUE(client.Ask("q1", "这件多少钱"));
+  client.ReadUntil([](const v1::LiveQAResponse& m) { return IsReplyStarted(m, "q1"); });
+  server_->service().Drain();  // q1's reply is waiting for the frozen decoder
+  ASSERT_TRUE(client.Ask("q2", "有M码吗", "viewer-2"));
+  const v1::QuestionRejected rejected =
+      client.ReadUntil([](const auto& m) { return m.has_question_rejected(); })
+          .question_rejected();
+  EXPECT_EQ(rejected.question_id(), "q2");
+  EXPECT_EQ(rejected.status().code(), grpc::StatusCode::UNAVAILABLE);
+  release.Notify();
+  EXPECT_TRUE(client.ReadFinished("q1").has_reply_finished());
+  const grpc::Status status = client.Drain();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "the copywriter is shutting down");
+}
+
 TEST_F(LiveQaTest, DrainEndsSessionsWithUnavailableAndRefusesNewOnes) {
   StartServer();
   LiveClient client(stub());
