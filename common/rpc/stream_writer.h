@@ -39,6 +39,20 @@ class StreamWriter {
     });
   }
 
+  // Push, except that when the last message still queued (not yet being
+  // written) can absorb `message`, `merge(last, message)` does so and returns
+  // true: e.g. consecutive text deltas of one stream become one message while
+  // the client is busy reading, so a loaded server writes fewer, larger
+  // messages and an idle one still writes each at once.
+  template <typename Merge>
+  void PushOrMerge(Message message, Merge merge) ABSL_LOCKS_EXCLUDED(mu_) {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      if (dropped_ || final_status_.has_value()) return;
+      if (!pending_.empty() && merge(pending_.back(), message)) return;
+      pending_.push_back(std::move(message));
+    });
+  }
+
   // Starts writing; see the constructor.
   void Release() ABSL_LOCKS_EXCLUDED(mu_) {
     Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { held_ = false; });

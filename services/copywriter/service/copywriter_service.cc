@@ -228,7 +228,15 @@ class CopywriterServiceImpl::CopyStream final
     message.mutable_delta()->set_text(text);
     message.mutable_delta()->set_token_count(std::max(1, unsent_tokens_[index]));
     unsent_tokens_[index] = 0;
-    writer_.Push(std::move(message));
+    writer_.PushOrMerge(std::move(message), [](v1::StreamCopyResponse& last,
+                                               const v1::StreamCopyResponse& next) {
+      if (!last.has_delta() || last.delta().candidate_index() != next.delta().candidate_index()) {
+        return false;
+      }
+      last.mutable_delta()->mutable_text()->append(next.delta().text());
+      last.mutable_delta()->set_token_count(last.delta().token_count() + next.delta().token_count());
+      return true;
+    });
   }
 
   // Called on the scheduler's thread, once.

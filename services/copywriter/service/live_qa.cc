@@ -562,7 +562,14 @@ void LiveQa::Session::PushDelta(Reply& reply, const std::string& text) {
   v1::LiveQAResponse message;
   message.mutable_reply_delta()->set_question_id(reply.question_id);
   message.mutable_reply_delta()->set_text(text);
-  writer_.Push(std::move(message));
+  writer_.PushOrMerge(std::move(message), [](v1::LiveQAResponse& last,
+                                             const v1::LiveQAResponse& next) {
+    if (!last.has_reply_delta() || last.reply_delta().question_id() != next.reply_delta().question_id()) {
+      return false;
+    }
+    last.mutable_reply_delta()->mutable_text()->append(next.reply_delta().text());
+    return true;
+  });
 }
 
 void LiveQa::Session::OnReplyDone(Reply& reply,
