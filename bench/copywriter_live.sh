@@ -31,18 +31,10 @@ done
 out="${OUT:-/tmp/copy_live}"
 rm -rf "$out" && mkdir -p "$out"
 
-"$server_bin" --port=0 --metrics_port=0 --model_repository=models \
-  --intra_op_threads=1 --live_room_replies_per_second=1000 --live_room_reply_burst=1000 \
-  > "$out/server.out" 2> "$out/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 300); do
-  grep -q "grpc_port=" "$out/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-port="$(sed -n 's/.*grpc_port=\([0-9]*\).*/\1/p' "$out/server.out")"
-metrics_port="$(sed -n 's/.*metrics_port=\([0-9]*\).*/\1/p' "$out/server.out")"
-[[ -n "$port" && -n "$metrics_port" ]] || { echo "server did not start; see $out/server.log" >&2; exit 1; }
+# shellcheck source=bench/copywriter_server.sh
+source bench/copywriter_server.sh
+start_copywriter "$out" "$server_bin" --live_room_replies_per_second=1000 \
+  --live_room_reply_burst=1000
 
 "$bench_bin" --target="127.0.0.1:$port" \
   --metrics="127.0.0.1:$metrics_port" --rooms="$rooms" --duration="$duration" \

@@ -22,16 +22,9 @@ done
 out="${OUT:-/tmp/copy_load}"
 rm -rf "$out" && mkdir -p "$out"
 
-build/services/copywriter/aigc-copywriter --port=0 --metrics_port=0 --model_repository=models \
-  --intra_op_threads=1 > "$out/server.out" 2> "$out/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 300); do
-  grep -q "grpc_port=" "$out/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-port="$(sed -n 's/.*grpc_port=\([0-9]*\).*/\1/p' "$out/server.out")"
-[[ -n "$port" ]] || { echo "server did not start; see $out/server.log" >&2; exit 1; }
+# shellcheck source=bench/copywriter_server.sh
+source bench/copywriter_server.sh
+start_copywriter "$out" build/services/copywriter/aigc-copywriter
 
 build/bench/aigc_load/aigc-load --target="127.0.0.1:$port" --workload=generate_copy \
   --concurrency=1,4,8,16 --duration="$duration" --warmup=3s --progress=0 \

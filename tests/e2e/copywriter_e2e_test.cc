@@ -8,9 +8,12 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "aigc/copywriter/v1/copywriter.grpc.pb.h"
+#include "common/status/status.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/testing/http_get.h"
@@ -32,17 +35,36 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
+// The binary with the committed model on ephemeral ports, and a stub for it.
+struct RunningCopywriter {
+  std::unique_ptr<Subprocess> process;
+  testing::ServingPorts ports;
+  std::unique_ptr<v1::CopywriterService::Stub> stub;
+};
+
+absl::StatusOr<RunningCopywriter> StartCopywriter(absl::string_view drain_timeout) {
+  RunningCopywriter running;
+  AIGC_ASSIGN_OR_RETURN(
+      running.process,
+      Subprocess::Start(AIGC_COPYWRITER_BIN,
+                        {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
+                         absl::StrCat("--drain_timeout=", drain_timeout),
+                         "--model_repository=" AIGC_MODELS_DIR}));
+  AIGC_ASSIGN_OR_RETURN(const std::string ready,
+                        running.process->WaitForLine("grpc_port=", kStartTimeout));
+  AIGC_ASSIGN_OR_RETURN(running.ports, testing::ParseReadyLine(ready));
+  running.stub = v1::CopywriterService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", running.ports.grpc_port),
+                          grpc::InsecureChannelCredentials()));
+  return running;
+}
+
 TEST(CopywriterEndToEndTest, CopyIsServedCountedAndTheServerDrainsOnSigterm) {
-  auto process = Subprocess::Start(
-      AIGC_COPYWRITER_BIN, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
-                            "--drain_timeout=5s", "--model_repository=" AIGC_MODELS_DIR});
-  ASSERT_TRUE(process.ok()) << process.status();
-  const auto ready = (*process)->WaitForLine("grpc_port=", kStartTimeout);
-  ASSERT_TRUE(ready.ok()) << ready.status();
-  const auto ports = testing::ParseReadyLine(*ready);
-  ASSERT_TRUE(ports.ok()) << ports.status();
-  auto stub = v1::CopywriterService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", ports->grpc_port), grpc::InsecureChannelCredentials()));
+  auto server = StartCopywriter("5s");
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto& process = server->process;
+  const auto* ports = &server->ports;
+  auto& stub = server->stub;
 
   v1::GenerateCopyRequest request;
   request.set_product_id("sku-3-0001");
@@ -84,21 +106,16 @@ TEST(CopywriterEndToEndTest, CopyIsServedCountedAndTheServerDrainsOnSigterm) {
                                   {{"model", "copywriter-lm"}, {"version", "1"}})
                   .has_value());
 
-  (*process)->Signal(SIGTERM);
-  EXPECT_EQ((*process)->WaitForExit(kExitTimeout), 0);
+  process->Signal(SIGTERM);
+  EXPECT_EQ(process->WaitForExit(kExitTimeout), 0);
 }
 
 TEST(CopywriterEndToEndTest, ALiveSessionIsAnsweredCountedAndEndedByTheDrain) {
-  auto process = Subprocess::Start(
-      AIGC_COPYWRITER_BIN, {"--host=127.0.0.1", "--port=0", "--metrics_port=0",
-                            "--drain_timeout=30s", "--model_repository=" AIGC_MODELS_DIR});
-  ASSERT_TRUE(process.ok()) << process.status();
-  const auto ready = (*process)->WaitForLine("grpc_port=", kStartTimeout);
-  ASSERT_TRUE(ready.ok()) << ready.status();
-  const auto ports = testing::ParseReadyLine(*ready);
-  ASSERT_TRUE(ports.ok()) << ports.status();
-  auto stub = v1::CopywriterService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", ports->grpc_port), grpc::InsecureChannelCredentials()));
+  auto server = StartCopywriter("30s");
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto& process = server->process;
+  const auto* ports = &server->ports;
+  auto& stub = server->stub;
 
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
@@ -141,13 +158,13 @@ TEST(CopywriterEndToEndTest, ALiveSessionIsAnsweredCountedAndEndedByTheDrain) {
 
   // The session never closes by itself; the drain ends it, well before the
   // 30 s drain timeout would have cancelled it.
-  (*process)->Signal(SIGTERM);
+  process->Signal(SIGTERM);
   while (stream->Read(&message)) {
   }
   const grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_message(), "the copywriter is shutting down");
-  EXPECT_EQ((*process)->WaitForExit(kExitTimeout), 0);
+  EXPECT_EQ(process->WaitForExit(kExitTimeout), 0);
 }
 
 }  // namespace

@@ -266,13 +266,13 @@ class RecommenderEndToEndTest(unittest.TestCase):
         self.assertIn("count", raised.exception.details())
 
 
-class CopywriterEndToEndTest(unittest.TestCase):
-    """A Python client asks the copywriter, serving the committed model, for
-    copy about a demo-catalogue product, unary and streamed, and gets the
-    documented errors for bad input."""
+class CopywriterServerTest(unittest.TestCase):
+    """Starts the copywriter serving the committed model for each test, with
+    a typed stub (self.service); the server must exit 0 when stopped."""
 
     def setUp(self):
         self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
+        self.common = stub_module("aigc.common.v1.common_pb2")
         rpc = stub_module("aigc.copywriter.v1.copywriter_pb2_grpc")
         self.server = Server(ARGS.copywriter, [f"--model_repository={ARGS.models}"])
         self.service = rpc.CopywriterServiceStub(self.server.channel)
@@ -281,6 +281,12 @@ class CopywriterEndToEndTest(unittest.TestCase):
         self.server.channel.close()
         exit_code = self.server.stop()
         self.assertEqual(exit_code, 0, "".join(self.server.stderr))
+
+
+class CopywriterEndToEndTest(CopywriterServerTest):
+    """A Python client asks the copywriter, serving the committed model, for
+    copy about a demo-catalogue product, unary and streamed, and gets the
+    documented errors for bad input."""
 
     def request(self, **fields):
         fields.setdefault("product_id", "sku-3-0001")  # a dress of the demo catalogue
@@ -438,7 +444,7 @@ def stated_prices(text):
     return [float(a or b) for a, b in PRICE_CLAIM.findall(text)]
 
 
-class LiveQaEndToEndTest(unittest.TestCase):
+class LiveQaEndToEndTest(CopywriterServerTest):
     """A Python client runs one live-room Q&A session against the copywriter
     serving the committed model: questions asked one at a time as the test
     decides, replies read as they stream, a product switch, a rejected
@@ -447,18 +453,6 @@ class LiveQaEndToEndTest(unittest.TestCase):
 
     # Replies are sampled; a fixed seed makes them the same on every run.
     SEED = 4
-
-    def setUp(self):
-        self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
-        self.common = stub_module("aigc.common.v1.common_pb2")
-        rpc = stub_module("aigc.copywriter.v1.copywriter_pb2_grpc")
-        self.server = Server(ARGS.copywriter, [f"--model_repository={ARGS.models}"])
-        self.service = rpc.CopywriterServiceStub(self.server.channel)
-
-    def tearDown(self):
-        self.server.channel.close()
-        exit_code = self.server.stop()
-        self.assertEqual(exit_code, 0, "".join(self.server.stderr))
 
     def knowledge(self, product_id, title, category, price_minor):
         common = self.common

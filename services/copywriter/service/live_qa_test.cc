@@ -127,6 +127,32 @@ class LiveQaTest : public ::testing::Test {
 
   v1::CopywriterService::Stub& stub() { return server_->stub(); }
 
+  // Freezes the decoding thread until Thaw(): a job whose first stop poll
+  // waits, so jobs submitted meanwhile wait and the test decides when replies
+  // can run.
+  void FreezeDecoder() {
+    auto frozen = std::make_shared<absl::Notification>();
+    GenerationJob blocker{.model = server_->model(),
+                          .request = {.prompt = {1, 2, 3}, .max_tokens = 4},
+                          .on_done = [](auto) {},
+                          .should_stop = [frozen, this] {
+                            frozen->Notify();
+                            thawed_.WaitForNotification();
+                            return true;
+                          }};
+    ASSERT_TRUE(server_->scheduler().Submit(std::move(blocker)).ok());
+    frozen->WaitForNotification();
+  }
+
+  void Thaw() { thawed_.Notify(); }
+
+  // A failed test must not leave the decoder frozen: the server's shutdown
+  // waits for it.
+  void TearDown() override {
+    if (!thawed_.HasBeenNotified()) Thaw();
+    server_.reset();
+  }
+
   // Value of aigc_copywriter_live_questions_total{outcome}.
   double QuestionsCounted(const std::string& outcome) {
     for (const prometheus::MetricFamily& family : server_->registry().Collect()) {
@@ -151,6 +177,7 @@ class LiveQaTest : public ::testing::Test {
   }
 
   std::unique_ptr<TestCopywriterServer> server_;
+  absl::Notification thawed_;
 };
 
 TEST_F(LiveQaTest, AQuestionGetsReplyStartedDeltasAndReplyFinished) {
@@ -307,19 +334,8 @@ TEST_F(LiveQaTest, WithoutAModelTheSessionIsUnavailable) {
 }
 
 TEST_F(LiveQaTest, NearIdenticalQuestionsWaitingForAReplyAreCoalesced) {
-  StartServer({.scheduler = {.max_batch_candidates = 8}, .live = {.max_replies_per_session = 1}});
-  // Freeze the decoding thread: a job whose first stop poll waits for the test.
-  absl::Notification blocking, release;
-  GenerationJob blocker{.model = server_->model(),
-                        .request = {.prompt = {1, 2, 3}, .max_tokens = 4},
-                        .on_done = [](auto) {},
-                        .should_stop = [&] {
-                          blocking.Notify();
-                          release.WaitForNotification();
-                          return true;
-                        }};
-  ASSERT_TRUE(server_->scheduler().Submit(std::move(blocker)).ok());
-  blocking.WaitForNotification();
+  StartServer({.live = {.max_replies_per_session = 1}});
+  FreezeDecoder();
 
   LiveClient client(stub());
   ASSERT_TRUE(client.Start("room-1", kTestProductId));
@@ -330,7 +346,7 @@ TEST_F(LiveQaTest, NearIdenticalQuestionsWaitingForAReplyAreCoalesced) {
   ASSERT_TRUE(client.Ask("q3", "有M码吗？？", "viewer-2"));
   ASSERT_TRUE(client.Ask("q4", "能机洗吗", "viewer-3"));
   ASSERT_TRUE(WaitForQuestions("coalesced", 1));
-  release.Notify();
+  Thaw();
 
   EXPECT_TRUE(client.ReadFinished("q1").has_reply_finished());
   const v1::LiveQAResponse merged =
@@ -489,18 +505,8 @@ TEST_F(LiveQaTest, HalfClosingFinishesPendingRepliesFirst) {
 }
 
 TEST_F(LiveQaTest, DrainFinishesTheReplyBeingWrittenAndRejectsLaterQuestions) {
-  StartServer({.scheduler = {.max_batch_candidates = 8}});
-  absl::Notification blocking, release;
-  GenerationJob blocker{.model = server_->model(),
-                        .request = {.prompt = {1, 2, 3}, .max_tokens = 4},
-                        .on_done = [](auto) {},
-                        .should_stop = [&] {
-                          blocking.Notify();
-                          release.WaitForNotification();
-                          return true;
-                        }};
-  ASSERT_TRUE(server_->scheduler().Submit(std::move(blocker)).ok());
-  blocking.WaitForNotification();
+  StartServer();
+  FreezeDecoder();
 
   LiveClient client(stub());
   ASSERT_TRUE(client.Start("room-1", kTestProductId));
@@ -510,7 +516,7 @@ TEST_F(LiveQaTest, DrainFinishesTheReplyBeingWrittenAndRejectsLaterQuestions) {
   // q2 is either read before the session stops reading (then rejected) or
   // never read; it must not hold the session open.
   ASSERT_TRUE(client.Ask("q2", "有M码吗", "viewer-2"));
-  release.Notify();
+  Thaw();
   EXPECT_TRUE(client.ReadFinished("q1").has_reply_finished());
   const grpc::Status status = client.Drain();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
