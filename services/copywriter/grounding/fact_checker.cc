@@ -66,6 +66,11 @@ constexpr const char* kCountUnits[] = {"件", "个", "双", "条", "套", " left
 constexpr const char* kPromotionMarkers[] = {"到手", "券后",        "活动价",
                                              "秒杀", "final price", "after coupon"};
 constexpr const char* kYuanSuffixes[] = {"块钱", "元", "块", " yuan", "yuan", " rmb", "rmb"};
+// Words after which a bare number is a price in yuan ("到手价469", "售价：199").
+constexpr const char* kPriceWords[] = {"标价", "售价", "价格", "现价", "原价", "到手价",
+                                       "券后价", "活动价", "秒杀价", "price"};
+// What may stand between a price word and its number.
+constexpr std::u32string_view kPriceWordGap = U" :：是为";
 // Letter sizes, longest first, with their order for "nearest size" repairs.
 constexpr std::pair<const char*, int> kLetterSizes[] = {{"XXXL", 6}, {"XXL", 5}, {"3XL", 6},
                                                         {"2XL", 5},  {"XL", 4},  {"XS", 0},
@@ -410,6 +415,20 @@ void FactChecker::Impl::ExtractPatterns(std::u32string_view text, std::size_t po
         claim.end = end + n;
         currency = "CNY";
         claim.english = IsAscii(claim.suffix);
+        break;
+      }
+    }
+  }
+  if (currency.empty()) {
+    std::size_t word_end = pos;
+    while (word_end > 0 && pos - word_end < 2 &&
+           kPriceWordGap.find(text[word_end - 1]) != std::u32string_view::npos) {
+      --word_end;
+    }
+    for (const char* word : kPriceWords) {
+      if (EndsAt(text, word_end, word)) {
+        currency = "CNY";
+        claim.english = IsAscii(DecodeUtf8(word));
         break;
       }
     }

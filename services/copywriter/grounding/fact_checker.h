@@ -3,7 +3,10 @@
 // repairs or removes the wrong ones.
 //
 // Claims recognised (Chinese and English):
-// * price      "199元", "199块", "¥199", "￥199.00", "$19.99". A price right
+// * price      "199元", "199块", "¥199", "￥199.00", "$19.99", and a bare number
+//              right after a price word (标价, 售价, 价格, 现价, 原价, 到手价,
+//              券后价, 活动价, 秒杀价, "price"; ":", "是" between allowed),
+//              read as yuan: "到手价469", "售价：199". A price right
 //              after a final-price word (到手, 券后, 活动价, 秒杀价, "final price",
 //              "after coupon") or equal to a promotion's final price is reported
 //              as attribute "promotion".
