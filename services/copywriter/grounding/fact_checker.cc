@@ -163,21 +163,29 @@ std::pair<std::size_t, std::size_t> ClauseAround(std::u32string_view text, std::
   return {begin, stop};
 }
 
-// The span to delete for a list item at [start, end): the item and the
-// separator after it ("、", "，", ",", "/", "和", " and ", with following
-// spaces), else the separator before it, else the item alone.
-std::pair<std::size_t, std::size_t> ListItemSpan(std::u32string_view text, std::size_t start,
-                                                 std::size_t end) {
-  static constexpr std::u32string_view kSeparators[] = {U" and ", U"、", U"，", U",", U"/",
-                                                        U"和"};
-  for (std::u32string_view separator : kSeparators) {
+constexpr std::u32string_view kListSeparators[] = {U" and ", U"、", U"，", U",", U"/", U"和"};
+
+// The end of the list separator (and the spaces after it) starting at `end`,
+// or `end` when none does.
+std::size_t SeparatorEnd(std::u32string_view text, std::size_t end) {
+  for (std::u32string_view separator : kListSeparators) {
     if (text.substr(end, separator.size()) == separator) {
       std::size_t stop = end + separator.size();
       while (stop < text.size() && text[stop] == U' ') ++stop;
-      return {start, stop};
+      return stop;
     }
   }
-  for (std::u32string_view separator : kSeparators) {
+  return end;
+}
+
+// The span to delete for a list item at [start, end): the item and the
+// separator before it ("、", "，", ",", "/", "和", " and ", with spaces), else
+// the separator after it, else the item alone. Before first: wrong items are
+// dropped once the product's values are all named, which happens towards
+// the end of a list ("米白、黑色、红色" -> "米白、黑色").
+std::pair<std::size_t, std::size_t> ListItemSpan(std::u32string_view text, std::size_t start,
+                                                 std::size_t end) {
+  for (std::u32string_view separator : kListSeparators) {
     std::size_t begin = start;
     while (begin > 0 && text[begin - 1] == U' ' && separator.back() != U' ') --begin;
     if (begin >= separator.size() &&
@@ -185,7 +193,7 @@ std::pair<std::size_t, std::size_t> ListItemSpan(std::u32string_view text, std::
       return {begin - separator.size(), end};
     }
   }
-  return {start, end};
+  return {start, SeparatorEnd(text, end)};
 }
 
 }  // namespace
@@ -719,6 +727,8 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
         }
         if (pick < 0) return Dropped("color", product.colors(0));
         const std::vector<int> resolved = impl.Resolve(product.colors(pick), Kind::kColor);
+        // Named from now on: the next wrong colour gets another one, or goes.
+        if (!resolved.empty()) mentioned_colors.push_back(resolved[0]);
         return Contradicted("color", resolved.empty()
                                          ? product.colors(pick)
                                          : DisplayForm(lexicon.colors[resolved[0]], claim.english));
@@ -740,6 +750,7 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
           for (size_t i = 0; i < lexicon.seasons.size(); ++i) {
             if (lexicon.seasons[i].season == product_season &&
                 !contains(mentioned_seasons, static_cast<int>(i))) {
+              mentioned_seasons.push_back(static_cast<int>(i));
               return Contradicted("season", DisplayForm(lexicon.seasons[i].term, claim.english));
             }
           }
@@ -855,8 +866,16 @@ CheckedText FactChecker::Check(std::string_view text, const Facts& facts, bool r
   }
   std::u32string out;
   std::size_t pos = 0;
-  for (const Edit& edit : edits) {
-    if (edit.start < pos) continue;  // the same clause removed for two claims
+  for (Edit edit : edits) {
+    if (edit.start < pos) {
+      // The same clause removed for two claims, or two dropped list items
+      // sharing the separator between them: delete what is left, and the
+      // separator after it, which now follows nothing ("红色、黑色和米白" with
+      // both colours dropped -> "米白").
+      if (!edit.replacement.empty() || edit.end <= pos) continue;
+      edit.start = pos;
+      edit.end = SeparatorEnd(chars, edit.end);
+    }
     out.append(chars, pos, edit.start - pos);
     out += edit.replacement;
     pos = edit.end;

@@ -116,6 +116,12 @@ INSTANTIATE_TEST_SUITE_P(
                   true,
                   "售价：199，原价199",
                   {"price:99>199@3-5:R", "price:199>199@8-11:S"}},
+        CheckCase{"WrongColoursTakeTheProductsColoursThenGo",
+                  "In red, red and red.",
+                  true,
+                  "In off-white, black.",
+                  {"color:red>off-white@3-6:R", "color:red>black@8-11:R",
+                   "color:red>米白@16-19:R"}},
         CheckCase{"WrongPriceLeftWithoutRepair",
                   "优雅连衣裙，仅售99元。",
                   false,
@@ -250,6 +256,17 @@ TEST(FactCheckerTest, PromotionFinalPriceIsSupportedAsPromotion) {
   checked = checker->Check("券后99元", facts, true);  // the expired promotion's price
   EXPECT_EQ(checked.text, "券后159元");
   EXPECT_THAT(Describe(checked.report), ElementsAre("promotion:99元>159元@2-5:R"));
+}
+
+TEST(FactCheckerTest, AdjacentDroppedListItemsLeaveACleanList) {
+  Product one_colour = TestProduct();
+  one_colour.clear_colors();
+  one_colour.add_colors("米白");
+  const auto checker = TestChecker();
+  EXPECT_EQ(checker->Check("In red, red and red.", Facts::FromProduct(one_colour), true).text,
+            "In off-white.");
+  EXPECT_EQ(checker->Check("有红色、黑色和米白", Facts::FromProduct(one_colour), true).text,
+            "有米白");
 }
 
 TEST(FactCheckerTest, DiscountsMustBeTheRoomsPromotions) {
