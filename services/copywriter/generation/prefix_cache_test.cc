@@ -9,10 +9,13 @@ namespace aigc::copywriter {
 namespace {
 
 std::unique_ptr<copy_lm::LanguageModel> Model(uint64_t seed) {
-  auto model = copy_lm::LanguageModel::Create(
-      {.vocab_size = 50, .context_length = 32, .d_model = 16, .num_layers = 1, .num_heads = 2,
-       .d_ff = 32},
-      runtime::Device::kCpu, seed);
+  auto model = copy_lm::LanguageModel::Create({.vocab_size = 50,
+                                               .context_length = 32,
+                                               .d_model = 16,
+                                               .num_layers = 1,
+                                               .num_heads = 2,
+                                               .d_ff = 32},
+                                              runtime::Device::kCpu, seed);
   EXPECT_TRUE(model.ok()) << model.status();
   return *std::move(model);
 }

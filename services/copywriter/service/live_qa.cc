@@ -49,8 +49,9 @@ absl::Status ValidateOptions(const LiveQaOptions& options) {
         std::pair{"viewer_questions_per_second", options.viewer_questions_per_second}}) {
     if (!(value > 0)) return status::InvalidField(name, "must be > 0");
   }
-  for (const auto& [name, value] : {std::pair{"room_reply_burst", options.room_reply_burst},
-                                    std::pair{"viewer_question_burst", options.viewer_question_burst}}) {
+  for (const auto& [name, value] :
+       {std::pair{"room_reply_burst", options.room_reply_burst},
+        std::pair{"viewer_question_burst", options.viewer_question_burst}}) {
     if (!(value >= 1)) return status::InvalidField(name, "must be >= 1");
   }
   if (options.reply_timeout <= absl::ZeroDuration()) {
@@ -58,10 +59,10 @@ absl::Status ValidateOptions(const LiveQaOptions& options) {
   }
   // The coalescer checks its own options when a session starts; check them
   // here so a bad value fails at start-up instead.
-  return copy_live::QuestionCoalescer::Create({.window = options.coalesce_window,
-                                               .similarity_threshold = options.coalesce_similarity,
-                                               .max_pending_questions =
-                                                   options.max_waiting_questions})
+  return copy_live::QuestionCoalescer::Create(
+             {.window = options.coalesce_window,
+              .similarity_threshold = options.coalesce_similarity,
+              .max_pending_questions = options.max_waiting_questions})
       .status();
 }
 
@@ -222,11 +223,12 @@ class LiveQa::Session final
   GenerationRequest generation_;  // sampling, max_tokens, stop
   std::optional<uint64_t> fixed_seed_;
   common::v1::ModelRef model_ref_;
-  std::unique_ptr<copy_live::QuestionCoalescer> coalescer_;
   absl::flat_hash_set<std::string> remembered_;
   std::deque<std::string> remembered_order_;
 
   absl::Mutex mu_;
+  // Set once by Start; used by the reader and the decoding thread.
+  std::unique_ptr<copy_live::QuestionCoalescer> coalescer_ ABSL_GUARDED_BY(mu_);
   std::string room_id_ ABSL_GUARDED_BY(mu_);
   bool registered_ ABSL_GUARDED_BY(mu_) = false;
   Ending ending_ ABSL_GUARDED_BY(mu_) = Ending::kNone;
@@ -306,14 +308,15 @@ absl::Status LiveQa::Session::Start(const v1::LiveQARequest& request) {
   model_ref_.set_version(absl::StrCat(loaded->version()));
   const LiveQaOptions& options = live_->options_;
   AIGC_ASSIGN_OR_RETURN(
-      coalescer_,
+      std::unique_ptr<copy_live::QuestionCoalescer> coalescer,
       copy_live::QuestionCoalescer::Create(
           {.window = options.coalesce_window,
            .similarity_threshold = options.coalesce_similarity,
            .max_pending_questions = options.max_waiting_questions,
            .merge_similar = !start.has_coalesce_similar() || start.coalesce_similar()}));
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&mu_);  // End (a cancel) may read both meanwhile
+    coalescer_ = std::move(coalescer);
     room_id_ = start.room_id();
   }
   return live_->Register(this, start, [this](const v1::RoomKnowledge& room) {
@@ -470,8 +473,8 @@ void LiveQa::Session::StartReply(copy_live::QuestionCoalescer::Group group, Wait
   };
   const absl::Time deadline = waiting.received + options.reply_timeout;
   if (absl::Now() >= deadline) {
-    return reject_group(absl::DeadlineExceededError(absl::StrCat(
-        "no reply could start within ", absl::FormatDuration(options.reply_timeout))));
+    return reject_group(absl::DeadlineExceededError(
+        absl::StrCat("no reply could start within ", absl::FormatDuration(options.reply_timeout))));
   }
   std::string room_id;
   {
@@ -488,7 +491,8 @@ void LiveQa::Session::StartReply(copy_live::QuestionCoalescer::Group group, Wait
   const std::shared_ptr<const runtime::LoadedModel> loaded = deps.models->Get(kCopyModelName);
   const CopyModel* model = loaded == nullptr ? nullptr : AsCopyModel(*loaded);
   if (model == nullptr) {
-    return reject_group(absl::UnavailableError(absl::StrCat("no ", kCopyModelName, " model is loaded")));
+    return reject_group(
+        absl::UnavailableError(absl::StrCat("no ", kCopyModelName, " model is loaded")));
   }
 
   const copy_live::IntentPrediction intent = deps.intents->Classify(waiting.text);
@@ -562,14 +566,15 @@ void LiveQa::Session::PushDelta(Reply& reply, const std::string& text) {
   v1::LiveQAResponse message;
   message.mutable_reply_delta()->set_question_id(reply.question_id);
   message.mutable_reply_delta()->set_text(text);
-  writer_.PushOrMerge(std::move(message), [](v1::LiveQAResponse& last,
-                                             const v1::LiveQAResponse& next) {
-    if (!last.has_reply_delta() || last.reply_delta().question_id() != next.reply_delta().question_id()) {
-      return false;
-    }
-    last.mutable_reply_delta()->mutable_text()->append(next.reply_delta().text());
-    return true;
-  });
+  writer_.PushOrMerge(
+      std::move(message), [](v1::LiveQAResponse& last, const v1::LiveQAResponse& next) {
+        if (!last.has_reply_delta() ||
+            last.reply_delta().question_id() != next.reply_delta().question_id()) {
+          return false;
+        }
+        last.mutable_reply_delta()->mutable_text()->append(next.reply_delta().text());
+        return true;
+      });
 }
 
 void LiveQa::Session::OnReplyDone(Reply& reply,
@@ -580,10 +585,9 @@ void LiveQa::Session::OnReplyDone(Reply& reply,
   } else if (stop_.load()) {
     // The session is ending now: nothing more is written.
   } else if (texts->front().finish == FinishReason::kCancelled) {
-    Reject(reply.question_id,
-           absl::DeadlineExceededError(
-               absl::StrCat("the reply did not finish within ",
-                            absl::FormatDuration(live_->options_.reply_timeout))));
+    Reject(reply.question_id, absl::DeadlineExceededError(absl::StrCat(
+                                  "the reply did not finish within ",
+                                  absl::FormatDuration(live_->options_.reply_timeout))));
   } else {
     const GeneratedText& generated = texts->front();
     live_->deps_.metrics->CountTokens(kRpc, generated.token_count);
@@ -597,9 +601,9 @@ void LiveQa::Session::FinishReply(Reply& reply, const std::string& tail,
                                   const GeneratedText& generated) {
   PushDelta(reply, tail);
   const absl::Time now = absl::Now();
-  CheckedOutput checked = CheckOutput(
-      generated.text, copy_grounding::Facts::FromKnowledge(reply.knowledge, now),
-      /*repair_facts=*/true, v1::COMPLIANCE_MODE_REWRITE, live_->deps_.checks);
+  CheckedOutput checked =
+      CheckOutput(generated.text, copy_grounding::Facts::FromKnowledge(reply.knowledge, now),
+                  /*repair_facts=*/true, v1::COMPLIANCE_MODE_REWRITE, live_->deps_.checks);
   live_->deps_.metrics->CountCompliance(checked.compliance);
   v1::LiveQAResponse message;
   v1::ReplyFinished& finished = *message.mutable_reply_finished();
@@ -646,7 +650,8 @@ void LiveQa::Session::Reject(const std::string& question_id, const absl::Status&
   rejected.set_question_id(question_id);
   *rejected.mutable_status() = rpc::ToPartStatus(status);
   if (retry_after > absl::ZeroDuration()) {
-    const int64_t millis = absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)));
+    const int64_t millis =
+        absl::ToInt64Milliseconds(absl::Ceil(retry_after, absl::Milliseconds(1)));
     rejected.mutable_retry_after()->set_seconds(millis / 1000);
     rejected.mutable_retry_after()->set_nanos(static_cast<int32_t>(millis % 1000) * 1'000'000);
   }
@@ -699,15 +704,15 @@ absl::StatusOr<std::unique_ptr<LiveQa>> LiveQa::Create(LiveQaDeps deps, LiveQaOp
                                                        prometheus::Registry& registry) {
   AIGC_RETURN_IF_ERROR(ValidateOptions(options));
   absl::StatusOr<std::unique_ptr<copy_live::RateLimiter>> room_limiter =
-      copy_live::RateLimiter::Create({.rate_per_second = options.room_replies_per_second,
-                                      .burst = options.room_reply_burst});
+      copy_live::RateLimiter::Create(
+          {.rate_per_second = options.room_replies_per_second, .burst = options.room_reply_burst});
   AIGC_RETURN_IF_ERROR(room_limiter.status());
   absl::StatusOr<std::unique_ptr<copy_live::RateLimiter>> viewer_limiter =
       copy_live::RateLimiter::Create({.rate_per_second = options.viewer_questions_per_second,
                                       .burst = options.viewer_question_burst});
   AIGC_RETURN_IF_ERROR(viewer_limiter.status());
-  return std::unique_ptr<LiveQa>(new LiveQa(deps, options, *std::move(room_limiter),
-                                            *std::move(viewer_limiter), registry));
+  return std::unique_ptr<LiveQa>(
+      new LiveQa(deps, options, *std::move(room_limiter), *std::move(viewer_limiter), registry));
 }
 
 LiveQa::LiveQa(LiveQaDeps deps, LiveQaOptions options,
@@ -767,8 +772,7 @@ void LiveQa::Unregister(const std::string& room_id, Session* session) {
 absl::StatusOr<copy_live::RoomSnapshot> LiveQa::SetRoomKnowledge(
     const v1::SetRoomKnowledgeRequest& request) {
   absl::MutexLock lock(&mu_);
-  AIGC_ASSIGN_OR_RETURN(const copy_live::RoomRegistry::SetResult result,
-                        deps_.rooms->Set(request));
+  AIGC_ASSIGN_OR_RETURN(const copy_live::RoomRegistry::SetResult result, deps_.rooms->Set(request));
   if (result.current_product_changed) {
     if (const auto it = sessions_.find(result.room->room_id()); it != sessions_.end()) {
       it->second->ProductChanged(*result.room);

@@ -135,11 +135,12 @@ class LiveQaTest : public ::testing::Test {
     GenerationJob blocker{.model = server_->model(),
                           .request = {.prompt = {1, 2, 3}, .max_tokens = 4},
                           .on_done = [](auto) {},
-                          .should_stop = [frozen, this] {
-                            frozen->Notify();
-                            thawed_.WaitForNotification();
-                            return true;
-                          }};
+                          .should_stop =
+                              [frozen, this] {
+                                frozen->Notify();
+                                thawed_.WaitForNotification();
+                                return true;
+                              }};
     ASSERT_TRUE(server_->scheduler().Submit(std::move(blocker)).ok());
     frozen->WaitForNotification();
   }
@@ -427,10 +428,16 @@ TEST_F(LiveQaTest, UpdateKnowledgeIsAcknowledgedWithTheNewVersion) {
   LiveClient client(stub());
   ASSERT_TRUE(client.Start("room-1", kTestProductId));
   v1::LiveQARequest update;
-  update.mutable_update_knowledge()->mutable_knowledge()->mutable_product()->mutable_price()->set_amount_minor(
-      15900);
-  update.mutable_update_knowledge()->mutable_knowledge()->mutable_product()->mutable_price()->set_currency_code(
-      "CNY");
+  update.mutable_update_knowledge()
+      ->mutable_knowledge()
+      ->mutable_product()
+      ->mutable_price()
+      ->set_amount_minor(15900);
+  update.mutable_update_knowledge()
+      ->mutable_knowledge()
+      ->mutable_product()
+      ->mutable_price()
+      ->set_currency_code("CNY");
   update.mutable_update_knowledge()->mutable_update_mask()->add_paths("product.price");
   ASSERT_TRUE(client.Send(update));
   const v1::KnowledgeUpdated updated =
@@ -463,11 +470,8 @@ TEST_F(LiveQaTest, ViewersOverTheirRateAreToldWhenToRetry) {
   ASSERT_TRUE(client.Ask("q1", "多少钱"));
   ASSERT_TRUE(client.Ask("q2", "包邮吗"));
   ASSERT_TRUE(client.Ask("q3", "有M码吗"));
-  const v1::QuestionRejected rejected = client
-                                            .ReadUntil([](const auto& m) {
-                                              return m.has_question_rejected();
-                                            })
-                                            .question_rejected();
+  const v1::QuestionRejected rejected =
+      client.ReadUntil([](const auto& m) { return m.has_question_rejected(); }).question_rejected();
   EXPECT_EQ(rejected.question_id(), "q3");
   EXPECT_EQ(rejected.status().code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_GT(rejected.retry_after().seconds() * 1000 + rejected.retry_after().nanos() / 1'000'000,

@@ -36,9 +36,8 @@ absl::StatusOr<std::unique_ptr<TestCopywriterServer>> TestCopywriterServer::Star
   fs::remove_all(server->root_);
   fs::create_directories(server->root_);
   AIGC_ASSIGN_OR_RETURN(server->models_,
-                        runtime::ModelRepository::Create({.root = server->root_},
-                                                         &server->inference_metrics_,
-                                                         LoadCopyModel));
+                        runtime::ModelRepository::Create(
+                            {.root = server->root_}, &server->inference_metrics_, LoadCopyModel));
   server->scheduler_ = std::make_unique<DecodeScheduler>(options.scheduler);
   AIGC_ASSIGN_OR_RETURN(server->compliance_, copy_compliance::DefaultComplianceFilter());
   AIGC_ASSIGN_OR_RETURN(server->facts_,
@@ -86,19 +85,18 @@ TestCopywriterServer::~TestCopywriterServer() {
 }
 
 absl::Status TestCopywriterServer::PublishTinyModel() {
-  AIGC_ASSIGN_OR_RETURN(
-      const Tokenizer tokenizer,
-      TrainBpe({"连衣裙 雪纺 米白 199元 价格 材质 颜色 尺码 库存 发货 多少钱", "dress chiffon price"},
-               {.vocab_size = 400, .special_tokens = CopySpecialTokens()}));
-  AIGC_ASSIGN_OR_RETURN(
-      const std::unique_ptr<copy_lm::LanguageModel> lm,
-      copy_lm::LanguageModel::Create({.vocab_size = tokenizer.vocab_size(),
-                                      .context_length = 512,
-                                      .d_model = 16,
-                                      .num_layers = 1,
-                                      .num_heads = 2,
-                                      .d_ff = 32},
-                                     runtime::Device::kCpu, /*init_seed=*/5));
+  AIGC_ASSIGN_OR_RETURN(const Tokenizer tokenizer,
+                        TrainBpe({"连衣裙 雪纺 米白 199元 价格 材质 颜色 尺码 库存 发货 多少钱",
+                                  "dress chiffon price"},
+                                 {.vocab_size = 400, .special_tokens = CopySpecialTokens()}));
+  AIGC_ASSIGN_OR_RETURN(const std::unique_ptr<copy_lm::LanguageModel> lm,
+                        copy_lm::LanguageModel::Create({.vocab_size = tokenizer.vocab_size(),
+                                                        .context_length = 512,
+                                                        .d_model = 16,
+                                                        .num_layers = 1,
+                                                        .num_heads = 2,
+                                                        .d_ff = 32},
+                                                       runtime::Device::kCpu, /*init_seed=*/5));
   AIGC_RETURN_IF_ERROR(PublishCopyModel(root_, *lm, tokenizer, {.created_by = "test"}).status());
   return models_->AddModel(kCopyModelName);
 }

@@ -38,8 +38,8 @@ struct TestServerOptions {
 class TestCopywriterServer {
  public:
   // `name` makes the model repository's temporary directory unique.
-  static absl::StatusOr<std::unique_ptr<TestCopywriterServer>> Start(const std::string& name,
-                                                                     TestServerOptions options = {});
+  static absl::StatusOr<std::unique_ptr<TestCopywriterServer>> Start(
+      const std::string& name, TestServerOptions options = {});
   // Drains the live sessions, then shuts the server down.
   ~TestCopywriterServer();
 
