@@ -12,7 +12,7 @@ packages=(
   libtorch-dev libopenblas0-pthread   # OpenBLAS: LibTorch is ~15x slower on the reference BLAS
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev libssl-dev libeigen3-dev prometheus-cpp-dev libgoogle-glog-dev librocksdb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libpng-dev
   # second-language client and end-to-end tools
   python3 python3-grpcio python3-protobuf python3-grpc-tools prometheus curl
   # data: MovieLens ratings (r-cran-dslabs) and Fashion-MNIST
