@@ -31,10 +31,10 @@ done
 out="${OUT:-/tmp/copy_live}"
 rm -rf "$out" && mkdir -p "$out"
 
-# shellcheck source=bench/copywriter_server.sh
-source bench/copywriter_server.sh
-start_copywriter "$out" "$server_bin" --live_room_replies_per_second=1000 \
-  --live_room_reply_burst=1000
+# shellcheck source=bench/start_server.sh
+source bench/start_server.sh
+start_server "$out" "$server_bin" --model_repository=models --intra_op_threads=1 \
+  --live_room_replies_per_second=1000 --live_room_reply_burst=1000
 
 "$bench_bin" --target="127.0.0.1:$port" \
   --metrics="127.0.0.1:$metrics_port" --rooms="$rooms" --duration="$duration" \

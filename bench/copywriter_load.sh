@@ -22,9 +22,10 @@ done
 out="${OUT:-/tmp/copy_load}"
 rm -rf "$out" && mkdir -p "$out"
 
-# shellcheck source=bench/copywriter_server.sh
-source bench/copywriter_server.sh
-start_copywriter "$out" build/services/copywriter/aigc-copywriter
+# shellcheck source=bench/start_server.sh
+source bench/start_server.sh
+start_server "$out" build/services/copywriter/aigc-copywriter --model_repository=models \
+  --intra_op_threads=1
 
 build/bench/aigc_load/aigc-load --target="127.0.0.1:$port" --workload=generate_copy \
   --concurrency=1,4,8,16 --duration="$duration" --warmup=3s --progress=0 \

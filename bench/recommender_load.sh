@@ -24,16 +24,10 @@ scripts/data/movielens.sh
 "$bin/tools/aigc-rec-train" --ratings=data/movielens/ratings.csv --model_repository="$out/models" \
   --evaluate=false > "$out/train.txt" 2> "$out/train.log"
 
-"$bin/aigc-recommender" --port=0 --metrics_port=0 --store_path="$out/store" \
-  --model_repository="$out/models" > "$out/server.out" 2> "$out/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "grpc_port=" "$out/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-port="$(sed -n 's/.*grpc_port=\([0-9]*\).*/\1/p' "$out/server.out")"
-[[ -n "$port" ]] || { echo "server did not start; see $out/server.log" >&2; exit 1; }
+# shellcheck source=bench/start_server.sh
+source bench/start_server.sh
+start_server "$out" "$bin/aigc-recommender" --store_path="$out/store" \
+  --model_repository="$out/models"
 target="127.0.0.1:$port"
 "$bin/tools/aigc-rec-import" --target="$target"
 

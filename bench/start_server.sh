@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Sourced by the benchmark scripts (recommender_load.sh, copywriter_load.sh,
+# copywriter_live.sh).
+#
+#   start_server OUT SERVER_BIN [FLAG...]
+#
+# starts a suite binary with FLAGs on ephemeral loopback ports, logging to
+# OUT/server.out and OUT/server.log; stops it when the calling script exits;
+# sets $port and $metrics_port, or exits 1 when the server does not print its
+# ready line within 30 s.
+start_server() {
+  local out="$1" bin="$2"
+  shift 2
+  "$bin" --port=0 --metrics_port=0 "$@" > "$out/server.out" 2> "$out/server.log" &
+  server=$!
+  trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+  for _ in $(seq 300); do
+    grep -q "grpc_port=" "$out/server.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  port="$(sed -n 's/.*grpc_port=\([0-9]*\).*/\1/p' "$out/server.out")"
+  metrics_port="$(sed -n 's/.*metrics_port=\([0-9]*\).*/\1/p' "$out/server.out")"
+  if [[ -z "$port" || -z "$metrics_port" ]]; then
+    echo "server did not start; see $out/server.log" >&2
+    exit 1
+  fi
+}
