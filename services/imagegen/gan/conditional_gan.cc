@@ -1,0 +1,251 @@
+#include "services/imagegen/gan/conditional_gan.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "ATen/CPUGeneratorImpl.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/status.h"
+#include "torch/torch.h"
+
+namespace aigc::imagegen {
+namespace {
+
+constexpr int64_t kEmbedding = 32;
+constexpr double kRealTarget = 0.9;  // one-sided label smoothing
+
+class GeneratorImpl : public torch::nn::Module {
+ public:
+  GeneratorImpl() {
+    embedding_ = register_module("embedding", torch::nn::Embedding(kClasses, kEmbedding));
+    project_ = register_module("project", torch::nn::Linear(kNoiseDim + kEmbedding, 128 * 7 * 7));
+    norm0_ = register_module("norm0", torch::nn::BatchNorm1d(128 * 7 * 7));
+    up1_ = register_module("up1", torch::nn::ConvTranspose2d(
+                                      torch::nn::ConvTranspose2dOptions(128, 64, 4).stride(2).padding(1)));
+    norm1_ = register_module("norm1", torch::nn::BatchNorm2d(64));
+    up2_ = register_module("up2", torch::nn::ConvTranspose2d(
+                                      torch::nn::ConvTranspose2dOptions(64, 1, 4).stride(2).padding(1)));
+  }
+
+  // z [B, kNoiseDim], labels int64 [B] -> images [B, 1, 28, 28] in [-1, 1].
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) {
+    torch::Tensor h = project_->forward(torch::cat({z, embedding_->forward(labels)}, 1));
+    h = torch::relu(norm0_->forward(h)).view({-1, 128, 7, 7});
+    h = torch::relu(norm1_->forward(up1_->forward(h)));
+    return torch::tanh(up2_->forward(h));
+  }
+
+ private:
+  torch::nn::Embedding embedding_{nullptr};
+  torch::nn::Linear project_{nullptr};
+  torch::nn::BatchNorm1d norm0_{nullptr};
+  torch::nn::ConvTranspose2d up1_{nullptr};
+  torch::nn::BatchNorm2d norm1_{nullptr};
+  torch::nn::ConvTranspose2d up2_{nullptr};
+};
+TORCH_MODULE(Generator);
+
+class DiscriminatorImpl : public torch::nn::Module {
+ public:
+  DiscriminatorImpl() {
+    embedding_ = register_module("embedding", torch::nn::Embedding(kClasses, kImagePixels));
+    conv1_ = register_module(
+        "conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 64, 4).stride(2).padding(1)));
+    conv2_ = register_module(
+        "conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(64, 128, 4).stride(2).padding(1)));
+    norm2_ = register_module("norm2", torch::nn::BatchNorm2d(128));
+    head_ = register_module("head", torch::nn::Linear(128 * 7 * 7, 1));
+  }
+
+  // images [B, 1, 28, 28] in [-1, 1], labels int64 [B] -> logits [B].
+  torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) {
+    const torch::Tensor plane = embedding_->forward(labels).view({-1, 1, kImageSide, kImageSide});
+    torch::Tensor h = torch::leaky_relu(conv1_->forward(torch::cat({images, plane}, 1)), 0.2);
+    h = torch::leaky_relu(norm2_->forward(conv2_->forward(h)), 0.2);
+    return head_->forward(h.flatten(1)).squeeze(1);
+  }
+
+ private:
+  torch::nn::Embedding embedding_{nullptr};
+  torch::nn::Conv2d conv1_{nullptr};
+  torch::nn::Conv2d conv2_{nullptr};
+  torch::nn::BatchNorm2d norm2_{nullptr};
+  torch::nn::Linear head_{nullptr};
+};
+TORCH_MODULE(Discriminator);
+
+// Standard normal noise for one image, components beyond `truncation`
+// redrawn, from its own seeded generator.
+torch::Tensor Noise(uint64_t seed, double truncation) {
+  at::Generator generator = at::detail::createCPUGenerator(seed);
+  torch::Tensor z = torch::randn({kNoiseDim}, generator);
+  for (torch::Tensor outside = z.abs() > truncation; outside.any().item<bool>();
+       outside = z.abs() > truncation) {
+    z = torch::where(outside, torch::randn({kNoiseDim}, generator), z);
+  }
+  return z;
+}
+
+}  // namespace
+
+struct ConditionalGan::Impl {
+  Generator generator;
+  Discriminator discriminator;
+};
+
+ConditionalGan::ConditionalGan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  impl_->generator->eval();
+  impl_->discriminator->eval();
+}
+ConditionalGan::~ConditionalGan() = default;
+
+std::unique_ptr<ConditionalGan> ConditionalGan::Create(uint64_t seed) {
+  torch::manual_seed(seed);
+  return std::unique_ptr<ConditionalGan>(new ConditionalGan(std::make_unique<Impl>()));
+}
+
+absl::StatusOr<std::unique_ptr<ConditionalGan>> ConditionalGan::Load(
+    const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) {
+    return absl::NotFoundError(absl::StrCat(path.string(), ": no such file"));
+  }
+  auto impl = std::make_unique<Impl>();
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path.string());
+    torch::serialize::InputArchive generator, discriminator;
+    archive.read("generator", generator);
+    archive.read("discriminator", discriminator);
+    impl->generator->load(generator);
+    impl->discriminator->load(discriminator);
+  } catch (const std::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat(path.string(), ": not a readable generator: ", e.what()));
+  }
+  return std::unique_ptr<ConditionalGan>(new ConditionalGan(std::move(impl)));
+}
+
+absl::Status ConditionalGan::Save(const std::filesystem::path& path) const {
+  const std::string partial = path.string() + ".partial";
+  try {
+    torch::serialize::OutputArchive archive, generator, discriminator;
+    impl_->generator->save(generator);
+    impl_->discriminator->save(discriminator);
+    archive.write("generator", generator);
+    archive.write("discriminator", discriminator);
+    archive.save_to(partial);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat(path.string(), ": cannot write: ", e.what()));
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, path, error);
+  if (error) return absl::InternalError(absl::StrCat(path.string(), ": ", error.message()));
+  return absl::OkStatus();
+}
+
+absl::Status ConditionalGan::Train(const FashionMnist& data, const GanTrainOptions& options) {
+  if (options.epochs < 1) return status::InvalidField("epochs", "must be >= 1");
+  if (options.batch_size < 2) return status::InvalidField("batch_size", "must be >= 2");
+  if (!(options.learning_rate > 0)) return status::InvalidField("learning_rate", "must be > 0");
+  if (data.count() == 0) return status::InvalidField("data", "must not be empty");
+  Generator& generator = impl_->generator;
+  Discriminator& discriminator = impl_->discriminator;
+  generator->train();
+  discriminator->train();
+  const auto adam = [&](torch::nn::Module& module) {
+    return torch::optim::Adam(module.parameters(), torch::optim::AdamOptions(options.learning_rate)
+                                                       .betas({0.5, 0.999}));
+  };
+  torch::optim::Adam generator_optimizer = adam(*generator);
+  torch::optim::Adam discriminator_optimizer = adam(*discriminator);
+  at::Generator noise = at::detail::createCPUGenerator(options.seed);
+  std::mt19937_64 shuffle(options.seed);
+  std::vector<int64_t> order(data.count());
+  const int steps = data.count() / options.batch_size;  // whole batches only (BatchNorm)
+  const torch::Tensor all_images = torch::from_blob(const_cast<uint8_t*>(data.pixels.data()),
+                                                    {data.count(), 1, kImageSide, kImageSide},
+                                                    torch::kUInt8);
+  const torch::Tensor all_labels =
+      torch::from_blob(const_cast<uint8_t*>(data.labels.data()), {data.count()}, torch::kUInt8)
+          .to(torch::kInt64);
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), shuffle);
+    for (int step = 0; step < steps; ++step) {
+      const torch::Tensor index =
+          torch::from_blob(order.data() + static_cast<int64_t>(step) * options.batch_size,
+                           {options.batch_size}, torch::kInt64)
+              .clone();
+      const torch::Tensor real =
+          all_images.index_select(0, index).to(torch::kFloat32).div(127.5).sub(1.0);
+      const torch::Tensor labels = all_labels.index_select(0, index);
+      const torch::Tensor fake =
+          generator->forward(torch::randn({options.batch_size, kNoiseDim}, noise), labels);
+
+      const torch::Tensor real_logits = discriminator->forward(real, labels);
+      const torch::Tensor fake_logits = discriminator->forward(fake.detach(), labels);
+      const torch::Tensor discriminator_loss =
+          torch::binary_cross_entropy_with_logits(real_logits,
+                                                  torch::full_like(real_logits, kRealTarget)) +
+          torch::binary_cross_entropy_with_logits(fake_logits, torch::zeros_like(fake_logits));
+      discriminator_optimizer.zero_grad();
+      discriminator_loss.backward();
+      discriminator_optimizer.step();
+
+      const torch::Tensor fooled = discriminator->forward(fake, labels);
+      const torch::Tensor generator_loss =
+          torch::binary_cross_entropy_with_logits(fooled, torch::ones_like(fooled));
+      generator_optimizer.zero_grad();
+      generator_loss.backward();
+      generator_optimizer.step();
+
+      if (options.on_step) {
+        options.on_step({epoch, step + 1, steps, discriminator_loss.item<double>(),
+                         generator_loss.item<double>()});
+      }
+    }
+    if (options.on_epoch) {
+      generator->eval();
+      const absl::Status done = options.on_epoch(epoch);
+      generator->train();
+      if (!done.ok()) return done;
+    }
+  }
+  generator->eval();
+  discriminator->eval();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<uint8_t>> ConditionalGan::Generate(std::span<const int> labels,
+                                                              uint64_t seed,
+                                                              double truncation) const {
+  if (labels.empty()) return status::InvalidField("labels", "must not be empty");
+  for (const int label : labels) {
+    if (label < 0 || label >= kClasses) {
+      return status::InvalidField("labels", absl::StrCat("must be in [0, 10), got ", label));
+    }
+  }
+  if (!(truncation > 0 && truncation <= 4)) {
+    return status::InvalidField("truncation", "must be in (0, 4]");
+  }
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> noise;
+  std::vector<int64_t> label_ids(labels.begin(), labels.end());
+  for (size_t i = 0; i < labels.size(); ++i) noise.push_back(Noise(seed + i, truncation));
+  const int64_t count = static_cast<int64_t>(labels.size());
+  const torch::Tensor images =
+      impl_->generator->forward(torch::stack(noise),
+                                torch::from_blob(label_ids.data(), {count}, torch::kInt64))
+          .add(1.0)
+          .mul(127.5)
+          .round()
+          .clamp(0, 255)
+          .to(torch::kUInt8)
+          .contiguous();
+  return std::vector<uint8_t>(images.data_ptr<uint8_t>(), images.data_ptr<uint8_t>() + images.numel());
+}
+
+}  // namespace aigc::imagegen

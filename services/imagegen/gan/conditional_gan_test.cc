@@ -1,0 +1,88 @@
+#include "services/imagegen/gan/conditional_gan.h"
+
+#include <cmath>
+#include <filesystem>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace aigc::imagegen {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// 4 images per class: class k is a bright band at row 2k.
+FashionMnist Bands() {
+  FashionMnist data;
+  for (int k = 0; k < kClasses; ++k) {
+    for (int n = 0; n < 4; ++n) {
+      for (int p = 0; p < kImagePixels; ++p) {
+        const int y = p / kImageSide;
+        data.pixels.push_back(y >= 2 * k && y < 2 * k + 6 ? 220 : 10 + n);
+      }
+      data.labels.push_back(static_cast<uint8_t>(k));
+    }
+  }
+  return data;
+}
+
+TEST(ConditionalGanTest, TrainsReportingFiniteLossesAndCallsBackEachEpoch) {
+  auto gan = ConditionalGan::Create(/*seed=*/5);
+  int steps = 0, epochs = 0;
+  bool finite = true;
+  const absl::Status trained = gan->Train(
+      Bands(), {.epochs = 2,
+                .batch_size = 8,
+                .on_step =
+                    [&](const GanProgress& p) {
+                      ++steps;
+                      finite = finite && std::isfinite(p.discriminator_loss) &&
+                               std::isfinite(p.generator_loss);
+                    },
+                .on_epoch = [&](int) {
+                  ++epochs;
+                  return absl::OkStatus();
+                }});
+  ASSERT_TRUE(trained.ok()) << trained;
+  EXPECT_EQ(steps, 2 * 5);  // 40 images in whole batches of 8
+  EXPECT_EQ(epochs, 2);
+  EXPECT_TRUE(finite);
+}
+
+TEST(ConditionalGanTest, TheSameSeedGivesTheSameImagesAndSavingKeepsThem) {
+  auto gan = ConditionalGan::Create(/*seed=*/5);
+  const std::vector<int> labels = {0, 3, 9};
+  auto first = gan->Generate(labels, /*seed=*/42);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->size(), 3u * kImagePixels);
+  EXPECT_EQ(*gan->Generate(labels, 42), *first);
+  EXPECT_NE(*gan->Generate(labels, 43), *first);
+  // Image i depends on seed + i only, not on the batch it is generated in.
+  const std::vector<int> third = {9};
+  const std::vector<uint8_t> alone = *gan->Generate(third, 44);
+  EXPECT_TRUE(std::equal(alone.begin(), alone.end(), first->begin() + 2 * kImagePixels));
+
+  const fs::path path = fs::path(::testing::TempDir()) / "conditional_gan_test.pt";
+  ASSERT_TRUE(gan->Save(path).ok());
+  auto loaded = ConditionalGan::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(*(*loaded)->Generate(labels, 42), *first);
+  fs::remove(path);
+}
+
+TEST(ConditionalGanTest, BadArgumentsNameTheField) {
+  auto gan = ConditionalGan::Create(1);
+  EXPECT_THAT(gan->Generate({}, 1).status().message(), HasSubstr("labels"));
+  const std::vector<int> bad = {10};
+  EXPECT_THAT(gan->Generate(bad, 1).status().message(), HasSubstr("labels"));
+  const std::vector<int> ok = {1};
+  EXPECT_THAT(gan->Generate(ok, 1, 0).status().message(), HasSubstr("truncation"));
+  EXPECT_THAT(gan->Train(Bands(), {.epochs = 0}).message(), HasSubstr("epochs"));
+  EXPECT_EQ(ConditionalGan::Load("/nonexistent/generator.pt").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace aigc::imagegen
