@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/imagegen/classifier/fmnist_classifier.h"
 
 namespace aigc::imagegen {
 namespace {
@@ -70,6 +71,25 @@ TEST(ConditionalGanTest, TheSameSeedGivesTheSameImagesAndSavingKeepsThem) {
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(*(*loaded)->Generate(labels, 42), *first);
   fs::remove(path);
+}
+
+// The committed weights (scripts/models/imagegen.sh): the evaluation
+// classifier must see the requested category in at least 90 % of 1,000
+// images, the class-consistency target.
+TEST(ConditionalGanTest, TheCommittedGeneratorDrawsTheRequestedCategory) {
+  auto gan = ConditionalGan::Load(AIGC_MODELS_DIR "/imagegen/generator.pt");
+  ASSERT_TRUE(gan.ok()) << gan.status();
+  auto classifier = FashionClassifier::Load(AIGC_MODELS_DIR "/fmnist-classifier/classifier.pt");
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  std::vector<int> labels;
+  for (int label = 0; label < kClasses; ++label) labels.insert(labels.end(), 100, label);
+  auto images = (*gan)->Generate(labels, /*seed=*/777);
+  ASSERT_TRUE(images.ok()) << images.status();
+  auto predicted = (*classifier)->Classify(*images);
+  ASSERT_TRUE(predicted.ok()) << predicted.status();
+  int agree = 0;
+  for (size_t i = 0; i < labels.size(); ++i) agree += (*predicted)[i] == labels[i];
+  EXPECT_GE(agree, 900);
 }
 
 TEST(ConditionalGanTest, BadArgumentsNameTheField) {
