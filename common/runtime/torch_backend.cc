@@ -17,14 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// c10 errors carry a C++ backtrace in what(); operators need the first part.
-std::string TorchErrorMessage(const std::exception& e) {
-  if (const auto* error = dynamic_cast<const c10::Error*>(&e)) {
-    return error->what_without_backtrace();
-  }
-  return e.what();
-}
-
 class ArchitectureRegistry {
  public:
   static ArchitectureRegistry& Get() {
@@ -260,6 +252,46 @@ absl::StatusOr<ModelManifest> PublishTorchModule(const fs::path& root, ModelMani
     }
     return absl::OkStatus();
   });
+}
+
+std::string TorchErrorMessage(const std::exception& e) {
+  if (const auto* error = dynamic_cast<const c10::Error*>(&e)) {
+    return error->what_without_backtrace();
+  }
+  return e.what();
+}
+
+absl::Status SaveArchive(torch::serialize::OutputArchive& archive, const fs::path& path) {
+  fs::path temporary = path;
+  temporary += ".tmp";
+  try {
+    archive.save_to(temporary.string());
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("cannot write ", temporary.string(), ": ", TorchErrorMessage(e)));
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    return absl::InternalError(absl::StrCat("cannot rename ", temporary.string(), " to ",
+                                            path.string(), ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OpenArchive(const fs::path& path, const torch::Device& device,
+                         torch::serialize::InputArchive& archive) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) {
+    return absl::NotFoundError(absl::StrCat("no file at ", path.string()));
+  }
+  try {
+    archive.load_from(path.string(), device);
+  } catch (const std::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat(path.string(), " is not a readable LibTorch archive: ", TorchErrorMessage(e)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace aigc::runtime

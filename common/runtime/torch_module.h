@@ -9,6 +9,7 @@
 #ifndef AIGC_COMMON_RUNTIME_TORCH_MODULE_H_
 #define AIGC_COMMON_RUNTIME_TORCH_MODULE_H_
 
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -56,6 +57,20 @@ absl::StatusOr<std::shared_ptr<ServableModule>> BuildArchitecture(
 absl::StatusOr<ModelManifest> PublishTorchModule(const std::filesystem::path& root,
                                                  ModelManifest manifest,
                                                  torch::nn::Module& module);
+
+// The message of a LibTorch exception without the C++ backtrace c10 errors
+// carry in what().
+std::string TorchErrorMessage(const std::exception& e);
+
+// Saves `archive` to `path` atomically (a temporary file beside it, then a
+// rename). INTERNAL on failure.
+absl::Status SaveArchive(torch::serialize::OutputArchive& archive,
+                         const std::filesystem::path& path);
+
+// Reads the archive at `path`, tensors onto `device`, into `archive`.
+// NOT_FOUND for a missing file, DATA_LOSS for an unreadable one.
+absl::Status OpenArchive(const std::filesystem::path& path, const torch::Device& device,
+                         torch::serialize::InputArchive& archive);
 
 // Conversions between host tensors and LibTorch tensors. On the CPU, ToTorch
 // borrows `tensor`'s memory (valid while it lives, not to be written);

@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<LanguageModel>> LanguageModel::Create(const LmCon
         new LanguageModel(std::make_unique<Impl>(Impl{std::move(module), device, torch_device})));
   } catch (const std::exception& e) {
     return absl::InternalError(
-        absl::StrCat("cannot build the language model: ", internal::TorchErrorMessage(e)));
+        absl::StrCat("cannot build the language model: ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<LanguageModel>> LanguageModel::Load(
   AIGC_RETURN_IF_ERROR(CheckDevice(device));
   const torch::Device torch_device = runtime::ToTorchDevice(device);
   torch::serialize::InputArchive archive;
-  AIGC_RETURN_IF_ERROR(internal::OpenArchive(path, torch_device, archive));
+  AIGC_RETURN_IF_ERROR(runtime::OpenArchive(path, torch_device, archive));
   AIGC_ASSIGN_OR_RETURN(const LmConfig config, internal::ReadConfig(archive));
   try {
     internal::Transformer module(config);
@@ -112,7 +112,7 @@ absl::StatusOr<std::unique_ptr<LanguageModel>> LanguageModel::Load(
         new LanguageModel(std::make_unique<Impl>(Impl{std::move(module), device, torch_device})));
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("cannot build the language model of ", path.string(),
-                                            ": ", internal::TorchErrorMessage(e)));
+                                            ": ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -120,10 +120,10 @@ absl::Status LanguageModel::Save(const std::filesystem::path& path) const {
   try {
     torch::serialize::OutputArchive archive;
     internal::WriteModel(*impl_->module, archive);
-    return internal::SaveArchive(archive, path);
+    return runtime::SaveArchive(archive, path);
   } catch (const std::exception& e) {
     return absl::InternalError(
-        absl::StrCat("cannot serialise the language model: ", internal::TorchErrorMessage(e)));
+        absl::StrCat("cannot serialise the language model: ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -165,7 +165,7 @@ absl::Status LanguageModel::CopyState(const DecodeState& source, int length,
       to.values[l].narrow(1, 0, length).copy_(from.values[l].narrow(1, 0, length));
     }
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("copying a state failed: ", internal::TorchErrorMessage(e)));
+    return absl::InternalError(absl::StrCat("copying a state failed: ", runtime::TorchErrorMessage(e)));
   }
   to.length = length;
   return absl::OkStatus();
@@ -235,7 +235,7 @@ absl::StatusOr<LogitsBatch> LanguageModel::Advance(
     c10::InferenceMode inference;
     return ToLogitsBatch(impl_->module->Extend(caches, chunks));
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("decoding failed: ", internal::TorchErrorMessage(e)));
+    return absl::InternalError(absl::StrCat("decoding failed: ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -256,7 +256,7 @@ absl::StatusOr<LogitsBatch> LanguageModel::Logits(std::span<const int32_t> token
         torch::tensor(ids).view({1, static_cast<int64_t>(ids.size())}).to(impl_->torch_device);
     return ToLogitsBatch(impl_->module->Forward(input, /*dropout=*/nullptr)[0]);
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("scoring failed: ", internal::TorchErrorMessage(e)));
+    return absl::InternalError(absl::StrCat("scoring failed: ", runtime::TorchErrorMessage(e)));
   }
 }
 

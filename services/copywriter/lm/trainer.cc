@@ -14,6 +14,7 @@
 #include "ATen/CPUGeneratorImpl.h"
 #include "absl/strings/str_cat.h"
 #include "common/random/random.h"
+#include "common/runtime/torch_module.h"
 #include "common/status/status.h"
 #include "services/copywriter/lm/internal/model_access.h"
 #include "services/copywriter/lm/internal/serialization.h"
@@ -218,10 +219,10 @@ absl::Status WriteCheckpoint(const std::string& path, TransformerImpl& model,
     optimizer.save(optimizer_archive);
     root.write(kOptimizerKey, optimizer_archive);
     root.write(kStepKey, torch::tensor(int64_t{step}));
-    return internal::SaveArchive(root, path);
+    return runtime::SaveArchive(root, path);
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("cannot serialise checkpoint at step ", step, ": ",
-                                            internal::TorchErrorMessage(e)));
+                                            runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -230,7 +231,7 @@ absl::StatusOr<int> RestoreCheckpoint(const std::string& path, TransformerImpl& 
                                       torch::optim::AdamW& optimizer, const torch::Device& device,
                                       int total_steps) {
   torch::serialize::InputArchive root;
-  AIGC_RETURN_IF_ERROR(internal::OpenArchive(path, device, root));
+  AIGC_RETURN_IF_ERROR(runtime::OpenArchive(path, device, root));
   try {
     torch::serialize::InputArchive model_archive;
     torch::serialize::InputArchive optimizer_archive;
@@ -254,7 +255,7 @@ absl::StatusOr<int> RestoreCheckpoint(const std::string& path, TransformerImpl& 
     return static_cast<int>(done);
   } catch (const std::exception& e) {
     return absl::DataLossError(
-        absl::StrCat("damaged checkpoint ", path, ": ", internal::TorchErrorMessage(e)));
+        absl::StrCat("damaged checkpoint ", path, ": ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -374,7 +375,7 @@ absl::StatusOr<TrainResult> TrainLanguageModel(LanguageModel& model,
     return Train(internal::LanguageModelAccess::Module(model),
                  internal::LanguageModelAccess::Device(model), train, validation, options);
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("training failed: ", internal::TorchErrorMessage(e)));
+    return absl::InternalError(absl::StrCat("training failed: ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -390,7 +391,7 @@ absl::StatusOr<float> EvaluateLoss(const LanguageModel& model,
                     internal::LanguageModelAccess::Device(model), examples, pad_id, batch_size);
   } catch (const std::exception& e) {
     return absl::InternalError(
-        absl::StrCat("loss evaluation failed: ", internal::TorchErrorMessage(e)));
+        absl::StrCat("loss evaluation failed: ", runtime::TorchErrorMessage(e)));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/runtime/torch_module.h"
 #include "common/status/status.h"
 #include "torch/torch.h"
 
@@ -75,30 +76,22 @@ std::unique_ptr<FashionClassifier> FashionClassifier::Create(uint64_t seed) {
 
 absl::StatusOr<std::unique_ptr<FashionClassifier>> FashionClassifier::Load(
     const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) {
-    return absl::NotFoundError(absl::StrCat(path.string(), ": no such file"));
-  }
+  torch::serialize::InputArchive archive;
+  AIGC_RETURN_IF_ERROR(runtime::OpenArchive(path, torch::kCPU, archive));
   auto impl = std::make_unique<Impl>();
   try {
-    torch::load(impl->net, path.string());
+    impl->net->load(archive);
   } catch (const std::exception& e) {
-    return absl::DataLossError(
-        absl::StrCat(path.string(), ": not a readable classifier: ", e.what()));
+    return absl::DataLossError(absl::StrCat(path.string(), ": not a readable classifier: ",
+                                            runtime::TorchErrorMessage(e)));
   }
   return std::unique_ptr<FashionClassifier>(new FashionClassifier(std::move(impl)));
 }
 
 absl::Status FashionClassifier::Save(const std::filesystem::path& path) const {
-  const std::filesystem::path partial = path.string() + ".partial";
-  try {
-    torch::save(impl_->net, partial.string());
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(path.string(), ": cannot write: ", e.what()));
-  }
-  std::error_code error;
-  std::filesystem::rename(partial, path, error);
-  if (error) return absl::InternalError(absl::StrCat(path.string(), ": ", error.message()));
-  return absl::OkStatus();
+  torch::serialize::OutputArchive archive;
+  impl_->net->save(archive);
+  return runtime::SaveArchive(archive, path);
 }
 
 absl::Status FashionClassifier::Train(const FashionMnist& data,

@@ -8,6 +8,7 @@
 
 #include "ATen/CPUGeneratorImpl.h"
 #include "absl/strings/str_cat.h"
+#include "common/runtime/torch_module.h"
 #include "common/status/status.h"
 #include "torch/torch.h"
 
@@ -109,41 +110,29 @@ std::unique_ptr<ConditionalGan> ConditionalGan::Create(uint64_t seed) {
 
 absl::StatusOr<std::unique_ptr<ConditionalGan>> ConditionalGan::Load(
     const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) {
-    return absl::NotFoundError(absl::StrCat(path.string(), ": no such file"));
-  }
+  torch::serialize::InputArchive archive;
+  AIGC_RETURN_IF_ERROR(runtime::OpenArchive(path, torch::kCPU, archive));
   auto impl = std::make_unique<Impl>();
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path.string());
     torch::serialize::InputArchive generator, discriminator;
     archive.read("generator", generator);
     archive.read("discriminator", discriminator);
     impl->generator->load(generator);
     impl->discriminator->load(discriminator);
   } catch (const std::exception& e) {
-    return absl::DataLossError(
-        absl::StrCat(path.string(), ": not a readable generator: ", e.what()));
+    return absl::DataLossError(absl::StrCat(path.string(), ": not a readable generator: ",
+                                            runtime::TorchErrorMessage(e)));
   }
   return std::unique_ptr<ConditionalGan>(new ConditionalGan(std::move(impl)));
 }
 
 absl::Status ConditionalGan::Save(const std::filesystem::path& path) const {
-  const std::string partial = path.string() + ".partial";
-  try {
-    torch::serialize::OutputArchive archive, generator, discriminator;
-    impl_->generator->save(generator);
-    impl_->discriminator->save(discriminator);
-    archive.write("generator", generator);
-    archive.write("discriminator", discriminator);
-    archive.save_to(partial);
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(path.string(), ": cannot write: ", e.what()));
-  }
-  std::error_code error;
-  std::filesystem::rename(partial, path, error);
-  if (error) return absl::InternalError(absl::StrCat(path.string(), ": ", error.message()));
-  return absl::OkStatus();
+  torch::serialize::OutputArchive archive, generator, discriminator;
+  impl_->generator->save(generator);
+  impl_->discriminator->save(discriminator);
+  archive.write("generator", generator);
+  archive.write("discriminator", discriminator);
+  return runtime::SaveArchive(archive, path);
 }
 
 absl::Status ConditionalGan::Train(const FashionMnist& data, const GanTrainOptions& options) {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/runtime/torch_module.h"
 #include "common/status/status.h"
 
 namespace aigc::copy_lm::internal {
@@ -51,39 +52,6 @@ void WriteModel(TransformerImpl& model, torch::serialize::OutputArchive& archive
   model.save(archive);
 }
 
-absl::Status SaveArchive(torch::serialize::OutputArchive& archive, const fs::path& path) {
-  fs::path temporary = path;
-  temporary += ".tmp";
-  try {
-    archive.save_to(temporary.string());
-  } catch (const std::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("cannot write ", temporary.string(), ": ", TorchErrorMessage(e)));
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    return absl::InternalError(absl::StrCat("cannot rename ", temporary.string(), " to ",
-                                            path.string(), ": ", error.message()));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status OpenArchive(const fs::path& path, const torch::Device& device,
-                         torch::serialize::InputArchive& archive) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) {
-    return absl::NotFoundError(absl::StrCat("no language model file at ", path.string()));
-  }
-  try {
-    archive.load_from(path.string(), device);
-  } catch (const std::exception& e) {
-    return absl::DataLossError(
-        absl::StrCat(path.string(), " is not a readable LibTorch archive: ", TorchErrorMessage(e)));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<LmConfig> ReadConfig(torch::serialize::InputArchive& archive) {
   try {
     torch::serialize::InputArchive config_archive;
@@ -112,7 +80,7 @@ absl::StatusOr<LmConfig> ReadConfig(torch::serialize::InputArchive& archive) {
     return config;
   } catch (const std::exception& e) {
     return absl::DataLossError(
-        absl::StrCat("damaged language model config: ", TorchErrorMessage(e)));
+        absl::StrCat("damaged language model config: ", runtime::TorchErrorMessage(e)));
   }
 }
 
@@ -128,7 +96,7 @@ absl::Status ReadParameters(torch::serialize::InputArchive& archive, Transformer
     model.load(archive);
   } catch (const std::exception& e) {
     return absl::DataLossError(
-        absl::StrCat("language model weights are incomplete: ", TorchErrorMessage(e)));
+        absl::StrCat("language model weights are incomplete: ", runtime::TorchErrorMessage(e)));
   }
   for (const auto& item : model.named_parameters()) {
     const torch::Tensor& parameter = item.value();

@@ -17,16 +17,6 @@ namespace aigc::copy_lm::internal {
 // Writes `model`'s config and parameters into `archive`.
 void WriteModel(TransformerImpl& model, torch::serialize::OutputArchive& archive);
 
-// Saves `archive` to `path` atomically (a temporary file beside it, then a
-// rename). INTERNAL on failure.
-absl::Status SaveArchive(torch::serialize::OutputArchive& archive,
-                         const std::filesystem::path& path);
-
-// Reads the archive at `path`, tensors onto `device`, into `archive`.
-// NOT_FOUND for a missing file, DATA_LOSS for an unreadable one.
-absl::Status OpenArchive(const std::filesystem::path& path, const torch::Device& device,
-                         torch::serialize::InputArchive& archive);
-
 // The config WriteModel stored. INVALID_ARGUMENT when the archive holds no
 // language model or an invalid config; DATA_LOSS for a damaged config.
 absl::StatusOr<LmConfig> ReadConfig(torch::serialize::InputArchive& archive);

@@ -176,11 +176,4 @@ torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
   return logits;
 }
 
-std::string TorchErrorMessage(const std::exception& e) {
-  if (const auto* error = dynamic_cast<const c10::Error*>(&e)) {
-    return error->what_without_backtrace();
-  }
-  return e.what();
-}
-
 }  // namespace aigc::copy_lm::internal

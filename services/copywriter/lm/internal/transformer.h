@@ -89,8 +89,6 @@ class TransformerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Transformer);
 
-// c10::Error's message without its C++ backtrace.
-std::string TorchErrorMessage(const std::exception& e);
 
 }  // namespace aigc::copy_lm::internal
 
