@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by the benchmark scripts (recommender_load.sh, copywriter_load.sh,
-# copywriter_live.sh).
+# copywriter_live.sh, imagegen_load.sh).
 #
 #   start_server OUT SERVER_BIN [FLAG...]
 #
@@ -24,4 +24,12 @@ start_server() {
     echo "server did not start; see $out/server.log" >&2
     exit 1
   fi
+}
+
+# Stops the server start_server started (SIGTERM, then waits for its drain),
+# so that a script can start another one.
+stop_server() {
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  trap - EXIT
 }

@@ -88,6 +88,11 @@ std::string GenerateRequestId() {
   return absl::StrFormat("%016x%016x", high, low);
 }
 
+uint64_t RandomSeed() {
+  thread_local absl::BitGen gen;
+  return absl::Uniform<uint64_t>(gen);
+}
+
 void FillResponseMetadata(absl::string_view request_id, absl::Time received, absl::Time now,
                           common::v1::ResponseMetadata* out) {
   out->set_request_id(std::string(request_id));

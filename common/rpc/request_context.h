@@ -38,6 +38,10 @@ common::v1::Language LanguageOfLocale(absl::string_view locale);
 // A fresh random request id: 32 lower-case hex digits (128 random bits).
 std::string GenerateRequestId();
 
+// A fresh random seed, for requests that set none (the seed used is echoed
+// so the result can be reproduced).
+uint64_t RandomSeed();
+
 // Sets out->request_id to `request_id` and out->processing_time to
 // `now - received` (0 if the clock went backwards).
 void FillResponseMetadata(absl::string_view request_id, absl::Time received, absl::Time now,

@@ -150,14 +150,28 @@ absl::Status Server::Start() {
   }
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(true);
-  for (const auto& [service, full_name] : services_) {
-    health->SetServingStatus(full_name, true);
+  {
+    absl::MutexLock lock(&health_mu_);
+    for (const auto& [service, full_name] : services_) {
+      const auto it = service_serving_.find(full_name);
+      health->SetServingStatus(full_name, it == service_serving_.end() || it->second);
+    }
+    health_published_ = true;
   }
   LOG(INFO) << name_ << " serving gRPC on " << HostPort(options_.host, port_)
             << ", metrics on http://" << HostPort(options_.host, metrics_port()) << "/metrics";
   std::cout << name_ << " serving grpc_port=" << port_ << " metrics_port=" << metrics_port()
             << std::endl;
   return absl::OkStatus();
+}
+
+void Server::SetServiceServing(absl::string_view full_name, bool serving) {
+  absl::MutexLock lock(&health_mu_);
+  service_serving_[full_name] = serving;
+  // After Shutdown began the health service ignores this, as it should.
+  if (health_published_) {
+    server_->GetHealthCheckService()->SetServingStatus(std::string(full_name), serving);
+  }
 }
 
 void Server::Shutdown() {

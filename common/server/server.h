@@ -19,12 +19,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "common/server/serving_options.h"
 #include "grpcpp/server.h"
 #include "prometheus/registry.h"
@@ -85,8 +88,18 @@ class Server {
   // block. Call before Start.
   void OnDrain(std::function<void()> hook);
 
-  // Binds --host:--port, starts serving, marks the whole server ("") and each
-  // service SERVING in the health service and prints the ready line
+  // Sets what the health service says for one registered service
+  // (`full_name` as given to AddService): a service that cannot answer yet,
+  // e.g. with no model loaded, says NOT_SERVING so that clients and load
+  // balancers route around it; the whole server ("") stays SERVING while the
+  // process runs. Before Start it sets the status Start publishes; once
+  // Shutdown has begun it does nothing (everything is NOT_SERVING then).
+  // Thread-safe.
+  void SetServiceServing(absl::string_view full_name, bool serving);
+
+  // Binds --host:--port, starts serving, marks the whole server ("") SERVING
+  // and each service as SetServiceServing last said (SERVING unless told
+  // otherwise) in the health service and prints the ready line
   //   "<name> serving grpc_port=<port> metrics_port=<port>"
   // on stdout. Fails with UNAVAILABLE when the port cannot be bound.
   absl::Status Start();
@@ -117,6 +130,10 @@ class Server {
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::function<void()>> drain_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  // Health of each service as last set; published once the server runs.
+  absl::Mutex health_mu_;
+  absl::flat_hash_map<std::string, bool> service_serving_ ABSL_GUARDED_BY(health_mu_);
+  bool health_published_ ABSL_GUARDED_BY(health_mu_) = false;
   int port_ = 0;
   std::once_flag shutdown_once_;
 };

@@ -106,6 +106,35 @@ TEST(ServerTest, ServesOnAPickedPortAndReportsEachServiceServing) {
   EXPECT_TRUE(CallRecommend(ChannelTo(**server)).ok());
 }
 
+grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const Server& server,
+                                                              const std::string& name) {
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(name);
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status =
+      grpc::health::v1::Health::NewStub(ChannelTo(server))->Check(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
+  return response.status();
+}
+
+TEST(ServerTest, AServiceCanSayItIsNotServingBeforeAndAfterStart) {
+  SlowRecommender service(absl::ZeroDuration(), false);
+  auto server = Server::Create("test", TestOptions(absl::Seconds(1)));
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string name = RecommenderService::service_full_name();
+  (*server)->AddService(&service, name);
+  (*server)->SetServiceServing(name, false);
+  ASSERT_TRUE((*server)->Start().ok());
+  using grpc::health::v1::HealthCheckResponse;
+  EXPECT_EQ(HealthOf(**server, name), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(HealthOf(**server, ""), HealthCheckResponse::SERVING);
+  (*server)->SetServiceServing(name, true);
+  EXPECT_EQ(HealthOf(**server, name), HealthCheckResponse::SERVING);
+  (*server)->SetServiceServing(name, false);
+  EXPECT_EQ(HealthOf(**server, name), HealthCheckResponse::NOT_SERVING);
+}
+
 // Starts a server for `service`, makes one Recommend call, shuts the server
 // down once the call has reached the handler, and returns the call's status.
 // `drain_hook`, when set, is registered with OnDrain.

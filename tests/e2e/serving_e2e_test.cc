@@ -46,7 +46,7 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
 // One server binary and one RPC with the code a fresh server answers: a
 // service not implemented yet answers UNIMPLEMENTED; the recommender, with no
 // model trained yet, and the copywriter, with an empty model repository,
-// UNAVAILABLE.
+// UNAVAILABLE; the image generator, serving the committed model, OK.
 struct ServiceCase {
   std::string label;
   std::string binary;
@@ -80,10 +80,12 @@ std::vector<ServiceCase> ServiceCases() {
        [](const std::shared_ptr<grpc::Channel>& channel) {
          imagegen::v1::GenerateRequest request;
          request.set_category(common::v1::CATEGORY_DRESS);
+         request.set_count(1);
          imagegen::v1::GenerateResponse response;
          return imagegen::v1::ImageGenService::NewStub(channel)->Generate(
              ContextWithDeadline().get(), request, &response);
-       }},
+       },
+       grpc::StatusCode::OK, "OK"},
       {"gateway", AIGC_GATEWAY_BIN, "aigc.gateway.v1.GatewayService", "GetProductCards",
        [](const std::shared_ptr<grpc::Channel>& channel) {
          gateway::v1::GetProductCardsRequest request;
@@ -120,6 +122,8 @@ class StateDir {
       return {"--store_path=" + (path_ / "store").string(), models};
     }
     if (binary == AIGC_COPYWRITER_BIN) return {models};
+    // Reads the committed generator and writes nothing.
+    if (binary == AIGC_IMAGEGEN_BIN) return {"--model_repository=" AIGC_MODELS_DIR};
     return {};
   }
 

@@ -1,8 +1,6 @@
 #include "services/copywriter/service/copy_request.h"
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "common/rpc/request_context.h"
 #include "common/status/status.h"
 #include "common/validation/fields.h"
@@ -56,13 +54,6 @@ absl::StatusOr<SamplingConfig> SamplingOf(const v1::SamplingParams& params) {
 }
 
 }  // namespace
-
-uint64_t RandomSeed() {
-  static absl::Mutex mu(absl::kConstInit);
-  static absl::BitGen* bits = new absl::BitGen();
-  absl::MutexLock lock(&mu);
-  return absl::Uniform<uint64_t>(*bits);
-}
 
 absl::Status ApplySamplingParams(const v1::SamplingParams& params, uint64_t random_seed,
                                  GenerationRequest& generation) {

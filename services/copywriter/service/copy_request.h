@@ -37,9 +37,6 @@ struct CopyPlan {
   GenerationRequest generation;
 };
 
-// A random seed, for requests that set none.
-uint64_t RandomSeed();
-
 // Fills generation.sampling, max_tokens, stop and seed from `params` with the
 // documented defaults (seed: `random_seed` when unset), checked against
 // SamplingParams' bounds: INVALID_ARGUMENT "sampling.<field>".

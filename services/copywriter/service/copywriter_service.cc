@@ -47,7 +47,7 @@ absl::StatusOr<Prepared> Prepare(grpc::CallbackServerContext* context,
   prepared.model_ref.set_name(prepared.loaded->name());
   prepared.model_ref.set_version(absl::StrCat(prepared.loaded->version()));
   AIGC_ASSIGN_OR_RETURN(prepared.plan,
-                        PlanCopy(request, *deps.catalogue, *prepared.model, RandomSeed()));
+                        PlanCopy(request, *deps.catalogue, *prepared.model, rpc::RandomSeed()));
   return prepared;
 }
 

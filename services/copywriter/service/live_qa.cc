@@ -499,7 +499,7 @@ void LiveQa::Session::StartReply(copy_live::QuestionCoalescer::Group group, Wait
   bool hand_off = copy_live::NeedsHandOff(intent, options.hand_off_min_confidence) ||
                   !copy_corpus::KnowledgeAnswers(*knowledge, intent.intent);
   GenerationRequest request = generation_;
-  request.seed = fixed_seed_.value_or(RandomSeed());
+  request.seed = fixed_seed_.value_or(rpc::RandomSeed());
   if (!hand_off) {
     absl::StatusOr<std::vector<int32_t>> prompt =
         EncodePrompt(model->tokenizer(), model->specials(),

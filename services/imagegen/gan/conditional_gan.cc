@@ -10,44 +10,16 @@
 #include "absl/strings/str_cat.h"
 #include "common/runtime/torch_module.h"
 #include "common/status/status.h"
+#include "services/imagegen/gan/generator_model.h"
+#include "services/imagegen/gan/internal/generator_network.h"
 #include "torch/torch.h"
 
 namespace aigc::imagegen {
 namespace {
 
-constexpr int64_t kEmbedding = 32;
 constexpr double kRealTarget = 0.9;  // one-sided label smoothing
 
-class GeneratorImpl : public torch::nn::Module {
- public:
-  GeneratorImpl() {
-    embedding_ = register_module("embedding", torch::nn::Embedding(kClasses, kEmbedding));
-    project_ = register_module("project", torch::nn::Linear(kNoiseDim + kEmbedding, 128 * 7 * 7));
-    norm0_ = register_module("norm0", torch::nn::BatchNorm1d(128 * 7 * 7));
-    up1_ = register_module("up1", torch::nn::ConvTranspose2d(
-                                      torch::nn::ConvTranspose2dOptions(128, 64, 4).stride(2).padding(1)));
-    norm1_ = register_module("norm1", torch::nn::BatchNorm2d(64));
-    up2_ = register_module("up2", torch::nn::ConvTranspose2d(
-                                      torch::nn::ConvTranspose2dOptions(64, 1, 4).stride(2).padding(1)));
-  }
-
-  // z [B, kNoiseDim], labels int64 [B] -> images [B, 1, 28, 28] in [-1, 1].
-  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) {
-    torch::Tensor h = project_->forward(torch::cat({z, embedding_->forward(labels)}, 1));
-    h = torch::relu(norm0_->forward(h)).view({-1, 128, 7, 7});
-    h = torch::relu(norm1_->forward(up1_->forward(h)));
-    return torch::tanh(up2_->forward(h));
-  }
-
- private:
-  torch::nn::Embedding embedding_{nullptr};
-  torch::nn::Linear project_{nullptr};
-  torch::nn::BatchNorm1d norm0_{nullptr};
-  torch::nn::ConvTranspose2d up1_{nullptr};
-  torch::nn::BatchNorm2d norm1_{nullptr};
-  torch::nn::ConvTranspose2d up2_{nullptr};
-};
-TORCH_MODULE(Generator);
+using internal::Generator;
 
 class DiscriminatorImpl : public torch::nn::Module {
  public:
@@ -77,18 +49,6 @@ class DiscriminatorImpl : public torch::nn::Module {
   torch::nn::Linear head_{nullptr};
 };
 TORCH_MODULE(Discriminator);
-
-// Standard normal noise for one image, components beyond `truncation`
-// redrawn, from its own seeded generator.
-torch::Tensor Noise(uint64_t seed, double truncation) {
-  at::Generator generator = at::detail::createCPUGenerator(seed);
-  torch::Tensor z = torch::randn({kNoiseDim}, generator);
-  for (torch::Tensor outside = z.abs() > truncation; outside.any().item<bool>();
-       outside = z.abs() > truncation) {
-    z = torch::where(outside, torch::randn({kNoiseDim}, generator), z);
-  }
-  return z;
-}
 
 }  // namespace
 
@@ -217,24 +177,29 @@ absl::StatusOr<std::vector<uint8_t>> ConditionalGan::Generate(std::span<const in
       return status::InvalidField("labels", absl::StrCat("must be in [0, 10), got ", label));
     }
   }
-  if (!(truncation > 0 && truncation <= 4)) {
+  if (!(truncation > 0 && truncation <= kMaxTruncation)) {
     return status::InvalidField("truncation", "must be in (0, 4]");
   }
   torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> noise;
-  std::vector<int64_t> label_ids(labels.begin(), labels.end());
-  for (size_t i = 0; i < labels.size(); ++i) noise.push_back(Noise(seed + i, truncation));
-  const int64_t count = static_cast<int64_t>(labels.size());
+  const std::vector<int64_t> label_ids(labels.begin(), labels.end());
+  std::vector<uint64_t> seeds(labels.size());
+  std::iota(seeds.begin(), seeds.end(), seed);
+  const std::vector<double> truncations(labels.size(), truncation);
   const torch::Tensor images =
-      impl_->generator->forward(torch::stack(noise),
-                                torch::from_blob(label_ids.data(), {count}, torch::kInt64))
-          .add(1.0)
-          .mul(127.5)
-          .round()
-          .clamp(0, 255)
+      internal::DrawPixels(impl_->generator, torch::tensor(label_ids, torch::kInt64), seeds,
+                           truncations)
           .to(torch::kUInt8)
           .contiguous();
   return std::vector<uint8_t>(images.data_ptr<uint8_t>(), images.data_ptr<uint8_t>() + images.numel());
+}
+
+absl::StatusOr<runtime::ModelManifest> ConditionalGan::Publish(const std::filesystem::path& root,
+                                                               runtime::ModelManifest manifest) const {
+  RegisterGeneratorArchitecture();
+  DescribeGeneratorVersion(manifest);
+  const std::shared_ptr<runtime::ServableModule> servable =
+      internal::ServableGenerator(impl_->generator);
+  return runtime::PublishTorchModule(root, std::move(manifest), *servable);
 }
 
 }  // namespace aigc::imagegen

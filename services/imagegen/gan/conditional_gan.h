@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/runtime/manifest.h"
 #include "services/imagegen/data/fashion_mnist.h"
 
 namespace aigc::imagegen {
@@ -61,6 +62,14 @@ class ConditionalGan {
 
   // Writes both networks (written beside `path`, then renamed).
   absl::Status Save(const std::filesystem::path& path) const;
+
+  // Publishes the generator (not the discriminator) as the next version of
+  // `manifest.name()` under the model repository `root`, servable as
+  // generator_model.h describes. Fills in the architecture, format, inputs
+  // and outputs; the caller sets name, description, created_by and any
+  // config.metrics. Returns the written manifest (its version set).
+  absl::StatusOr<runtime::ModelManifest> Publish(const std::filesystem::path& root,
+                                                 runtime::ModelManifest manifest) const;
 
   // Adversarial training on `data` (non-saturating loss). INVALID_ARGUMENT
   // naming the option, or "data" when empty.

@@ -16,6 +16,12 @@
 
 namespace aigc::imagegen {
 
+// A generated image whose Nearest rms is below this copies a training image.
+// Measured on Fashion-MNIST: planted copies of training images give 0,
+// lightly noised copies stay below 5, while no unseen test image comes
+// closer than 12.1 to its nearest training image (median 31.9).
+inline constexpr double kNearDuplicateRms = 12.0;
+
 struct NearestImage {
   int index = -1;   // into the training set given to the index
   double rms = 0;   // root-mean-square grey-level difference, 0..255
@@ -32,8 +38,12 @@ class NearDuplicateIndex {
   absl::StatusOr<NearestImage> Nearest(std::span<const uint8_t> image, int label) const;
 
  private:
-  // Per class: the images' pixels back to back, and their training indices.
+  // Per class: the images' pixels back to back, their sums over 4 x 4-pixel
+  // blocks (49 per image, back to back; they bound the distance from below,
+  // so most candidates are ruled out without reading their pixels), and
+  // their training indices.
   std::array<std::vector<uint8_t>, kClasses> pixels_;
+  std::array<std::vector<int32_t>, kClasses> block_sums_;
   std::array<std::vector<int>, kClasses> indices_;
 };
 

@@ -5,6 +5,7 @@
 // grid PNG per epoch (one row per class) and, with the evaluation
 // classifier, the share of 1,000 generated images it assigns to the
 // requested class.
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -16,9 +17,13 @@
 #include "absl/time/clock.h"
 #include "common/cli/cli.h"
 #include "common/runtime/device.h"
+#include "common/status/status.h"
 #include "services/imagegen/classifier/fmnist_classifier.h"
 #include "services/imagegen/data/fashion_mnist.h"
+#include "services/imagegen/eval/generator_metrics.h"
+#include "services/imagegen/eval/sample_grid.h"
 #include "services/imagegen/gan/conditional_gan.h"
+#include "services/imagegen/gan/generator_model.h"
 #include "services/imagegen/png/png_codec.h"
 
 ABSL_FLAG(std::string, data_dir, aigc::imagegen::kFashionMnistDir,
@@ -30,7 +35,14 @@ ABSL_FLAG(std::string, samples_dir, "data/imagegen/samples",
           "Where the per-epoch sample grids go (epoch_NN.png); empty = none.");
 ABSL_FLAG(std::string, classifier, "models/fmnist-classifier/classifier.pt",
           "Evaluation classifier for the per-epoch class consistency; empty = skip.");
-ABSL_FLAG(int, epochs, 15, "Passes over the 60,000 training images.");
+ABSL_FLAG(std::string, model_repository, "models",
+          "Model repository the trained generator is published to as a new version of "
+          "--model_name (what aigc-imagegen serves); empty = do not publish.");
+ABSL_FLAG(std::string, model_name, aigc::imagegen::kGeneratorModelName,
+          "Name of the generator in --model_repository.");
+ABSL_FLAG(int, epochs, 15,
+          "Passes over the 60,000 training images; 0 with --resume_from publishes those "
+          "weights without training.");
 ABSL_FLAG(int, batch_size, 64, "Images per step.");
 ABSL_FLAG(double, learning_rate, 2e-4, "Adam learning rate of both networks.");
 ABSL_FLAG(uint64_t, seed, 1, "Seed of the weights, the shuffling and the noise.");
@@ -43,75 +55,37 @@ namespace {
 constexpr int kGridSeeds = 10;
 constexpr int kConsistencyPerClass = 100;
 
-// One row per class, kGridSeeds images each.
+// One row per class, kGridSeeds images each (seeds 1000 + column).
 absl::Status WriteGrid(const ConditionalGan& gan, const std::filesystem::path& path) {
-  PixelImage grid{kGridSeeds * kImageSide, kClasses * kImageSide, 1, {}};
-  grid.pixels.resize(static_cast<size_t>(grid.width) * grid.height);
+  std::vector<uint8_t> images;
   for (int label = 0; label < kClasses; ++label) {
     const std::vector<int> labels(kGridSeeds, label);
-    absl::StatusOr<std::vector<uint8_t>> images = gan.Generate(labels, /*seed=*/1000);
-    if (!images.ok()) return images.status();
-    for (int n = 0; n < kGridSeeds; ++n) {
-      for (int y = 0; y < kImageSide; ++y) {
-        for (int x = 0; x < kImageSide; ++x) {
-          grid.pixels[static_cast<size_t>(label * kImageSide + y) * grid.width + n * kImageSide + x] =
-              (*images)[static_cast<size_t>(n) * kImagePixels + y * kImageSide + x];
-        }
-      }
-    }
+    AIGC_ASSIGN_OR_RETURN(const std::vector<uint8_t> row, gan.Generate(labels, /*seed=*/1000));
+    images.insert(images.end(), row.begin(), row.end());
   }
-  absl::StatusOr<std::string> png = EncodePng(grid, {});
-  if (!png.ok()) return png.status();
-  FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) return absl::InternalError(absl::StrCat(path.string(), ": cannot write"));
-  const bool written = std::fwrite(png->data(), 1, png->size(), file) == png->size();
-  std::fclose(file);
-  if (!written) return absl::InternalError(absl::StrCat(path.string(), ": short write"));
-  return absl::OkStatus();
+  AIGC_ASSIGN_OR_RETURN(const PixelImage grid, SampleGrid(images, kClasses, kGridSeeds));
+  AIGC_ASSIGN_OR_RETURN(const std::string png, EncodePng(grid, {}));
+  return WriteFile(path, png);
 }
 
 // Share of generated images the classifier assigns to the requested class.
-absl::StatusOr<double> ClassConsistency(const ConditionalGan& gan,
-                                        const FashionClassifier& classifier) {
-  std::vector<int> labels;
-  for (int label = 0; label < kClasses; ++label) {
-    labels.insert(labels.end(), kConsistencyPerClass, label);
-  }
-  absl::StatusOr<std::vector<uint8_t>> images = gan.Generate(labels, /*seed=*/5000);
-  if (!images.ok()) return images.status();
-  absl::StatusOr<std::vector<int>> predicted = classifier.Classify(*images);
-  if (!predicted.ok()) return predicted.status();
-  int agree = 0;
-  for (size_t i = 0; i < labels.size(); ++i) agree += (*predicted)[i] == labels[i];
-  return static_cast<double>(agree) / labels.size();
+absl::StatusOr<double> GeneratedClassConsistency(const ConditionalGan& gan,
+                                                 const FashionClassifier& classifier) {
+  const std::vector<int> labels = ClassMajorLabels(kConsistencyPerClass);
+  AIGC_ASSIGN_OR_RETURN(const std::vector<uint8_t> images, gan.Generate(labels, /*seed=*/5000));
+  AIGC_ASSIGN_OR_RETURN(const ClassShares consistency,
+                        ClassConsistency(classifier, images, labels));
+  return consistency.overall;
 }
 
-int Main() {
-  if (absl::Status threads = runtime::ConfigureThreads(absl::GetFlag(FLAGS_threads), 1);
-      !threads.ok()) {
-    cli::ExitWithReason(threads.ToString());
-  }
-  const FashionMnist train =
-      cli::ValueOrExit(LoadFashionMnist(absl::GetFlag(FLAGS_data_dir), Split::kTrain));
-  const std::string resume = absl::GetFlag(FLAGS_resume_from);
-  std::unique_ptr<ConditionalGan> gan = resume.empty()
-                                            ? ConditionalGan::Create(absl::GetFlag(FLAGS_seed))
-                                            : cli::ValueOrExit(ConditionalGan::Load(resume));
-  std::unique_ptr<FashionClassifier> classifier;
-  if (const std::string path = absl::GetFlag(FLAGS_classifier); !path.empty()) {
-    classifier = cli::ValueOrExit(FashionClassifier::Load(path));
-  }
-  const std::filesystem::path out = absl::GetFlag(FLAGS_out);
-  const std::filesystem::path samples = absl::GetFlag(FLAGS_samples_dir);
-  std::error_code error;
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), error);
-  if (!samples.empty()) std::filesystem::create_directories(samples, error);
-  std::printf("training on %d images%s\n", train.count(),
-              resume.empty() ? "" : absl::StrCat(" from ", resume).c_str());
-
+// Trains `gan` for --epochs, writing the checkpoint, a sample grid and the
+// class consistency after every epoch. Exits on failure.
+void Train(ConditionalGan& gan, const FashionMnist& train, const FashionClassifier* classifier,
+           const std::filesystem::path& out, const std::filesystem::path& samples) {
+  std::printf("training on %d images\n", train.count());
   const int every = absl::GetFlag(FLAGS_progress_every);
   const absl::Time start = absl::Now();
-  const absl::Status trained = gan->Train(
+  const absl::Status trained = gan.Train(
       train,
       {.epochs = absl::GetFlag(FLAGS_epochs),
        .batch_size = absl::GetFlag(FLAGS_batch_size),
@@ -127,25 +101,91 @@ int Main() {
              }
            },
        .on_epoch = [&](int epoch) -> absl::Status {
-         if (absl::Status saved = gan->Save(out); !saved.ok()) return saved;
+         AIGC_RETURN_IF_ERROR(gan.Save(out));
          std::string line = absl::StrFormat("epoch %d done (%.0f s): wrote %s", epoch,
                                             absl::ToDoubleSeconds(absl::Now() - start),
                                             out.string());
          if (!samples.empty()) {
            const std::filesystem::path grid = samples / absl::StrFormat("epoch_%02d.png", epoch);
-           if (absl::Status written = WriteGrid(*gan, grid); !written.ok()) return written;
+           AIGC_RETURN_IF_ERROR(WriteGrid(gan, grid));
            absl::StrAppend(&line, ", ", grid.string());
          }
          if (classifier != nullptr) {
-           absl::StatusOr<double> consistency = ClassConsistency(*gan, *classifier);
-           if (!consistency.ok()) return consistency.status();
-           absl::StrAppend(&line, absl::StrFormat("; class consistency %.3f", *consistency));
+           AIGC_ASSIGN_OR_RETURN(const double consistency,
+                                 GeneratedClassConsistency(gan, *classifier));
+           absl::StrAppend(&line, absl::StrFormat("; class consistency %.3f", consistency));
          }
          std::printf("%s\n", line.c_str());
          std::fflush(stdout);
          return absl::OkStatus();
        }});
   if (!trained.ok()) cli::ExitWithReason(trained.ToString());
+}
+
+// Publishes the generator as the next version of --model_name, with the
+// command that trained it and its class consistency in the manifest.
+void Publish(const ConditionalGan& gan, const FashionClassifier* classifier,
+             const std::string& command) {
+  const std::string repository = absl::GetFlag(FLAGS_model_repository);
+  if (repository.empty()) return;
+  runtime::ModelManifest manifest;
+  manifest.set_name(absl::GetFlag(FLAGS_model_name));
+  manifest.set_description(
+      "Class-conditional Fashion-MNIST generator (conditional DCGAN), 28 x 28 grey images.");
+  manifest.set_created_by(command);
+  if (classifier != nullptr) {
+    const double consistency = cli::ValueOrExit(GeneratedClassConsistency(gan, *classifier));
+    (*(*manifest.mutable_config()->mutable_fields())["metrics"]
+          .mutable_struct_value()
+          ->mutable_fields())["class_consistency"]
+        .set_number_value(consistency);
+  }
+  std::error_code error;
+  std::filesystem::create_directories(repository, error);
+  const runtime::ModelManifest published = cli::ValueOrExit(gan.Publish(repository, manifest));
+  std::printf("published %s version %lld to %s\n", published.name().c_str(),
+              static_cast<long long>(published.version()), repository.c_str());
+}
+
+// The training command as the manifest records it.
+std::string TrainingCommand() {
+  return absl::StrFormat(
+      "aigc-train-imagegen --epochs=%d --batch_size=%d --learning_rate=%g --seed=%d%s",
+      absl::GetFlag(FLAGS_epochs), absl::GetFlag(FLAGS_batch_size),
+      absl::GetFlag(FLAGS_learning_rate), absl::GetFlag(FLAGS_seed),
+      absl::GetFlag(FLAGS_resume_from).empty()
+          ? ""
+          : absl::StrCat(" --resume_from=", absl::GetFlag(FLAGS_resume_from)));
+}
+
+int Main() {
+  if (absl::Status threads = runtime::ConfigureThreads(absl::GetFlag(FLAGS_threads), 1);
+      !threads.ok()) {
+    cli::ExitWithReason(threads.ToString());
+  }
+  const std::string resume = absl::GetFlag(FLAGS_resume_from);
+  const int epochs = absl::GetFlag(FLAGS_epochs);
+  if (epochs < 0 || (epochs == 0 && resume.empty())) {
+    cli::ExitWithReason("--epochs must be >= 1, or 0 with --resume_from (publish only)");
+  }
+  std::unique_ptr<ConditionalGan> gan = resume.empty()
+                                            ? ConditionalGan::Create(absl::GetFlag(FLAGS_seed))
+                                            : cli::ValueOrExit(ConditionalGan::Load(resume));
+  std::unique_ptr<FashionClassifier> classifier;
+  if (const std::string path = absl::GetFlag(FLAGS_classifier); !path.empty()) {
+    classifier = cli::ValueOrExit(FashionClassifier::Load(path));
+  }
+  if (epochs > 0) {
+    const FashionMnist train =
+        cli::ValueOrExit(LoadFashionMnist(absl::GetFlag(FLAGS_data_dir), Split::kTrain));
+    const std::filesystem::path out = absl::GetFlag(FLAGS_out);
+    const std::filesystem::path samples = absl::GetFlag(FLAGS_samples_dir);
+    std::error_code error;
+    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), error);
+    if (!samples.empty()) std::filesystem::create_directories(samples, error);
+    Train(*gan, train, classifier.get(), out, samples);
+  }
+  Publish(*gan, classifier.get(), TrainingCommand());
   return 0;
 }
 
@@ -157,6 +197,6 @@ int main(int argc, char** argv) {
                         "Trains the class-conditional Fashion-MNIST generator (conditional "
                         "DCGAN) with per-epoch checkpoints, sample grids and class "
                         "consistency.\nUsage: aigc-train-imagegen [--epochs=15] "
-                        "[--out=models/imagegen/generator.pt] [--resume_from=FILE]");
+                        "[--out=models/imagegen/generator.pt] [--resume_from=FILE] [--model_repository=models]");
   return aigc::imagegen::Main();
 }
