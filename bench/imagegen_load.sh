@@ -6,7 +6,8 @@
 # aigc-load at concurrency 1, 8 and 32 against each, in one run, so the two
 # compare side by side on the same machine state. Prints images per second
 # per level and the batched/unbatched ratio; JSON reports go to $OUT (default
-# /tmp/imagegen_load).
+# /tmp/imagegen_load). $SERVER_FLAGS are passed to both servers (e.g.
+# SERVER_FLAGS=--near_duplicate_check=false).
 #
 #   scripts/build.sh && bench/imagegen_load.sh [--duration=15s] [--image_size=28]
 set -euo pipefail
@@ -17,7 +18,7 @@ for arg in "$@"; do
   case "$arg" in
     --duration=*) duration="${arg#--duration=}" ;;
     --image_size=*) image_size="${arg#--image_size=}" ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "imagegen_load.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -30,8 +31,9 @@ for mode in batched unbatched; do
   batch=32
   [[ "$mode" == unbatched ]] && batch=1
   mkdir -p "$out/$mode"
+  # shellcheck disable=SC2086
   start_server "$out/$mode" build/services/imagegen/aigc-imagegen --model_repository=models \
-    --intra_op_threads=1 --max_batch_size="$batch"
+    --intra_op_threads=1 --max_batch_size="$batch" ${SERVER_FLAGS:-}  # word-split on purpose
   build/bench/aigc_load/aigc-load --target="127.0.0.1:$port" --workload=generate_images \
     --concurrency=1,8,32 --duration="$duration" --warmup=3s --progress=0 \
     --image_size="$image_size" --output="$out/$mode.json"

@@ -3,8 +3,10 @@
 # this machine (loopback, default ports), checks that each reports SERVING,
 # loads MovieLens into the recommender and demonstrates it (training on first
 # run, recommendations with reasons, more-like-this, a real-time update), asks
-# the copywriter for checked product copy (unary and streamed), keeps
-# everything up until Ctrl-C, then drains and stops the services cleanly.
+# the copywriter for checked product copy (unary and streamed) and a live Q&A
+# session, asks the image generator for labelled product images (written to
+# data/imagegen/demo/), keeps everything up until Ctrl-C, then drains and
+# stops the services cleanly.
 #   scripts/run.sh           run until Ctrl-C
 #   scripts/run.sh --smoke   start, check, stop (no demo); exit status says whether all was well
 set -euo pipefail
@@ -18,7 +20,7 @@ esac
 
 scripts/bootstrap.sh --check 2>/dev/null || scripts/bootstrap.sh
 scripts/build.sh --target aigc-gateway aigc-recommender aigc-copywriter aigc-imagegen \
-  aigc-health-probe aigc-rec-import aigc-rec-demo aigc-copy-demo
+  aigc-health-probe aigc-rec-import aigc-rec-demo aigc-copy-demo aigc-imagegen-demo
 
 # name, binary, gRPC port, metrics port, service to probe
 services=(
@@ -97,6 +99,10 @@ echo
 echo "copywriter demo: the committed model (models/copywriter-lm) writes copy for a demo product,"
 echo "checked against its facts and the advertising law, unary and streamed"
 build/services/copywriter/tools/aigc-copy-demo --target=127.0.0.1:50052
+echo
+echo "image generator demo: the committed generator (models/imagegen-generator) draws product"
+echo "images by category, labelled as AI-generated in the PNG and checked against the training set"
+build/services/imagegen/tools/aigc-imagegen-demo --target=127.0.0.1:50053 --out_dir=data/imagegen/demo
 echo
 echo "all services up; press Ctrl-C to stop"
 wait -n "${pids[@]}" || true

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the committed class-conditional generator (models/imagegen/generator.pt) from Debian's
+# Rebuilds the committed class-conditional generator (the checkpoint models/imagegen/generator.pt,
+# and the served version published as the next version of models/imagegen-generator) from Debian's
 # dataset-fashion-mnist: aigc-train-imagegen for 10 epochs, about 45 minutes on 2 CPU cores, with a
 # progress line every 300 steps, the weights written after every epoch, a sample grid per epoch in
 # data/imagegen/samples/ and the class consistency measured by the committed evaluation

@@ -11,6 +11,7 @@
 #include "aigc/imagegen/v1/imagegen.grpc.pb.h"
 #include "common/runtime/inference_metrics.h"
 #include "common/runtime/model_repository.h"
+#include "common/runtime/model_repository_service.h"
 #include "common/runtime/runtime_flags.h"
 #include "common/server/server.h"
 #include "glog/logging.h"
@@ -113,6 +114,10 @@ int main(int argc, char** argv) {
                            }},
       (*server)->metrics_registry());
   (*server)->AddService(service.get(), service_name);
+  // Operators list versions and pin or unpin one (docs/runtime.md).
+  aigc::runtime::ModelRepositoryService repository_service(models.get());
+  (*server)->AddService(&repository_service,
+                        aigc::runtime::ModelRepositoryService::kServiceName);
   const int exit_code = (*server)->Run();
   // Run returns once every RPC has ended; what reports to the server's metrics
   // registry stops before the server goes.
