@@ -17,7 +17,14 @@ packages=(
   python3 python3-grpcio python3-protobuf python3-grpc-tools prometheus curl
   # data: MovieLens ratings (r-cran-dslabs) and Fashion-MNIST
   r-cran-dslabs dataset-fashion-mnist
+  # deploy/ checks (tests/deploy): YAML linter, PyYAML for /usr/bin/python3,
+  # Compose (validates deploy/compose.yaml; needs no Docker daemon for that)
+  yamllint python3-yaml docker-compose
 )
+# kubectl renders deploy/k8s (`kubectl kustomize`). Debian's kubernetes-client
+# only where no kubectl is installed: it conflicts with other kubectl packages
+# (e.g. Google's), and any kubectl >= 1.20 does.
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 
 missing=()
 for package in "${packages[@]}"; do

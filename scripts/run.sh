@@ -20,7 +20,8 @@ esac
 
 scripts/bootstrap.sh --check 2>/dev/null || scripts/bootstrap.sh
 scripts/build.sh --target aigc-gateway aigc-recommender aigc-copywriter aigc-imagegen \
-  aigc-health-probe aigc-rec-import aigc-rec-demo aigc-copy-demo aigc-imagegen-demo
+  aigc-health-probe aigc-rec-import aigc-rec-demo aigc-copy-demo aigc-imagegen-demo \
+  aigc-gateway-keys aigc-gateway-demo
 
 # name, binary, gRPC port, metrics port, service to probe
 services=(
@@ -33,6 +34,22 @@ binary_dir() { case $1 in aigc-health-probe) echo build/tools/health_probe ;; *)
 
 logs=data/logs
 mkdir -p "$logs"
+
+# The gateway admits callers by API key: on the first run, make a demo user key
+# and a demo admin key. The key file holds only their hashes; the keys
+# themselves go to data/gateway/demo_key and demo_admin_key (readable by you
+# only) for the demo and for trying the gateway by hand.
+keys=data/gateway/api_keys.txt
+if [[ ! -s "$keys" ]]; then
+  mkdir -p data/gateway
+  for role in user admin; do
+    file=data/gateway/demo_key
+    [[ "$role" == admin ]] && file=data/gateway/demo_admin_key
+    (umask 077 && build/services/gateway/tools/aigc-gateway-keys --client="demo-$role" \
+      --role="$role" 2>/dev/null |
+      { read -r _ key; echo "$key" > "$file"; read -r line; echo "$line" >> "$keys"; })
+  done
+fi
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -103,6 +120,11 @@ echo
 echo "image generator demo: the committed generator (models/imagegen-generator) draws product"
 echo "images by category, labelled as AI-generated in the PNG and checked against the training set"
 build/services/imagegen/tools/aigc-imagegen-demo --target=127.0.0.1:50053 --out_dir=data/imagegen/demo
+echo
+echo "gateway demo: the public entry point, called with the demo key (data/gateway/demo_key)"
+build/services/gateway/tools/aigc-gateway-demo --target=127.0.0.1:50050 \
+  --api_key_file=data/gateway/demo_key --admin_key_file=data/gateway/demo_admin_key \
+  --recommender_target=127.0.0.1:50051
 echo
 echo "all services up; press Ctrl-C to stop"
 wait -n "${pids[@]}" || true

@@ -83,9 +83,7 @@ int ReportStartupFailure(const absl::Status& status) {
   return 1;
 }
 
-void ExitOnStartupFailure(const absl::Status& status) {
-  std::exit(ReportStartupFailure(status));
-}
+void ExitOnStartupFailure(const absl::Status& status) { std::exit(ReportStartupFailure(status)); }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Create(std::string name,
                                                        const ServingOptions& options) {

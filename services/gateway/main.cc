@@ -1,22 +1,136 @@
-// aigc-gateway: the binary's entry point.
+// aigc-gateway: the suite's public entry point. Admits callers by API key
+// (hashed key file, reloadable), rate-limits them per key, and forwards their
+// calls to the recommender, copywriter and image generator with deadlines,
+// retries of idempotent calls, client-side round robin and a circuit breaker
+// per backend; GetProductCards composes the three.
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "aigc/gateway/v1/gateway.grpc.pb.h"
 #include "common/server/server.h"
+#include "glog/logging.h"
+#include "services/gateway/auth/api_keys.h"
+#include "services/gateway/auth/audit_log.h"
+#include "services/gateway/auth/pseudonym.h"
+#include "services/gateway/auth/rate_limiter.h"
+#include "services/gateway/service/admission.h"
+#include "services/gateway/service/backend.h"
+#include "services/gateway/service/gateway_core.h"
+#include "services/gateway/service/gateway_service.h"
 
 AIGC_DEFINE_PORT_FLAGS(50050, 9101);
+
+ABSL_FLAG(std::string, api_keys_file, "data/gateway/api_keys.txt",
+          "The API key file (hashed keys, docs/gateway.md); re-read by the admin ReloadApiKeys "
+          "RPC. Required: without keys the gateway admits nobody.");
+ABSL_FLAG(std::string, recommender_target, "127.0.0.1:50051",
+          "aigc-recommender: host:port (a DNS name may resolve to several) or ip:port,ip:port,...");
+ABSL_FLAG(std::string, copywriter_target, "127.0.0.1:50052", "aigc-copywriter, as above.");
+ABSL_FLAG(std::string, imagegen_target, "127.0.0.1:50053", "aigc-imagegen, as above.");
+ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(2),
+          "Deadline of a call whose caller set none.");
+ABSL_FLAG(int, backend_max_attempts, 3,
+          "Attempts per idempotent backend call when the backend is UNAVAILABLE (1..5; 1 = no "
+          "retries).");
+ABSL_FLAG(int, breaker_failures, 5,
+          "Consecutive UNAVAILABLE or DEADLINE_EXCEEDED answers that open a backend's circuit.");
+ABSL_FLAG(absl::Duration, breaker_open_duration, absl::Seconds(2),
+          "How long an open circuit refuses calls before one trial call.");
+ABSL_FLAG(double, cards_recommend_share, 0.4,
+          "GetProductCards: share of the time budget the recommendation may take, (0, 1).");
+ABSL_FLAG(std::string, audit_log, "",
+          "Append one JSON line per call (time, request id, client, key id, method, code, "
+          "duration, pseudonymised user, peer; never a key) to this file; empty = no audit log.");
+ABSL_FLAG(std::string, pseudonym_secret_file, "",
+          "File whose first line is the secret that user ids are pseudonymised with in the audit "
+          "log (HMAC-SHA256); empty = a random secret per run (pseudonyms then change).");
+ABSL_FLAG(int, cards_max_fanout, 8,
+          "GetProductCards: copy and image calls one request may have in flight (1..64).");
+
+namespace {
+
+namespace gw = aigc::gateway;
+using aigc::server::ValueOrExit;
+
+gw::BackendOptions BackendOptionsFor(const std::string& target, const std::string& service,
+                                     std::vector<std::string> idempotent_methods) {
+  return {.target = target,
+          .service = service,
+          .idempotent_methods = std::move(idempotent_methods),
+          .max_attempts = absl::GetFlag(FLAGS_backend_max_attempts),
+          .breaker = {.failure_threshold = absl::GetFlag(FLAGS_breaker_failures),
+                      .open_duration = absl::GetFlag(FLAGS_breaker_open_duration)}};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   const aigc::server::ServingOptions options = aigc::server::InitServingBinary(
       argc, argv,
       "The public entry point in front of the recommender, copywriter and image generator.\n"
-      "Usage: aigc-gateway [--host=127.0.0.1] [--port=50050] [--metrics_port=9101] [--flagfile=FILE]");
+      "Usage: aigc-gateway [--host=127.0.0.1] [--port=50050] [--metrics_port=9101] "
+      "[--api_keys_file=data/gateway/api_keys.txt] [--recommender_target=127.0.0.1:50051] "
+      "[--copywriter_target=127.0.0.1:50052] [--imagegen_target=127.0.0.1:50053] "
+      "[--flagfile=FILE]\nCreate keys with aigc-gateway-keys.");
+  const double recommend_share = absl::GetFlag(FLAGS_cards_recommend_share);
+  const int max_fanout = absl::GetFlag(FLAGS_cards_max_fanout);
+  if (!(recommend_share > 0 && recommend_share < 1)) {
+    aigc::server::ExitOnStartupFailure(
+        absl::InvalidArgumentError("--cards_recommend_share: must be in (0, 1)"));
+  }
+  if (max_fanout < 1 || max_fanout > 64) {
+    aigc::server::ExitOnStartupFailure(
+        absl::InvalidArgumentError("--cards_max_fanout: must be in 1..64"));
+  }
+  if (absl::GetFlag(FLAGS_default_deadline) <= absl::ZeroDuration()) {
+    aigc::server::ExitOnStartupFailure(
+        absl::InvalidArgumentError("--default_deadline: must be > 0"));
+  }
+  const std::unique_ptr<aigc::gateway_auth::ApiKeyStore> keys =
+      ValueOrExit(aigc::gateway_auth::ApiKeyStore::Open(absl::GetFlag(FLAGS_api_keys_file)));
+  LOG(INFO) << "API keys: " << keys->Current()->size() << " (" << keys->Current()->admin_count()
+            << " admin) from " << keys->path();
+  const std::unique_ptr<aigc::gateway_auth::AuditLog> audit =
+      ValueOrExit(aigc::gateway_auth::AuditLog::Open(absl::GetFlag(FLAGS_audit_log)));
+  std::string pseudonym_secret = aigc::gateway_auth::RandomSecret();
+  if (const std::string path = absl::GetFlag(FLAGS_pseudonym_secret_file); !path.empty()) {
+    std::ifstream file(path);
+    if (!std::getline(file, pseudonym_secret) || pseudonym_secret.empty()) {
+      aigc::server::ExitOnStartupFailure(absl::FailedPreconditionError(
+          absl::StrCat("--pseudonym_secret_file: ", path, " has no secret on its first line")));
+    }
+  }
+  aigc::gateway_auth::RateLimiter limiter;
+  gw::Admission admission(keys.get(), &limiter);
+
+  const std::unique_ptr<gw::Backend> recommender = ValueOrExit(gw::Backend::Create(
+      "recommender", BackendOptionsFor(absl::GetFlag(FLAGS_recommender_target),
+                                       "aigc.recommender.v1.RecommenderService",
+                                       {"Recommend", "SimilarItems", "WriteEvents"})));
+  const std::unique_ptr<gw::Backend> copywriter = ValueOrExit(gw::Backend::Create(
+      "copywriter", BackendOptionsFor(absl::GetFlag(FLAGS_copywriter_target),
+                                      "aigc.copywriter.v1.CopywriterService", {"GenerateCopy"})));
+  const std::unique_ptr<gw::Backend> imagegen = ValueOrExit(gw::Backend::Create(
+      "imagegen", BackendOptionsFor(absl::GetFlag(FLAGS_imagegen_target),
+                                    "aigc.imagegen.v1.ImageGenService", {"Generate"})));
+
   auto server = aigc::server::Server::Create("aigc-gateway", options);
   if (!server.ok()) return aigc::server::ReportStartupFailure(server.status());
-
+  gw::GatewayCore core({.recommender = recommender.get(),
+                        .copywriter = copywriter.get(),
+                        .imagegen = imagegen.get()},
+                       keys.get(), &admission, audit.get(), pseudonym_secret,
+                       {.default_deadline = absl::GetFlag(FLAGS_default_deadline),
+                        .recommend_share = recommend_share,
+                        .max_fanout = max_fanout},
+                       (*server)->metrics_registry());
+  gw::GatewayServiceImpl gateway_service(&core);
+  gw::GatewayAdminServiceImpl gateway_admin_service(&core);
   namespace v1 = aigc::gateway::v1;
-  // The generated base classes answer UNIMPLEMENTED for every RPC until the
-  // service's own implementation replaces them.
-  v1::GatewayService::CallbackService gateway_service;
-  v1::GatewayAdminService::CallbackService gateway_admin_service;
   (*server)->AddService(&gateway_service, v1::GatewayService::service_full_name());
   (*server)->AddService(&gateway_admin_service, v1::GatewayAdminService::service_full_name());
   return (*server)->Run();

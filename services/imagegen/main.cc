@@ -89,12 +89,11 @@ int main(int argc, char** argv) {
   auto server = aigc::server::Server::Create("aigc-imagegen", options);
   if (!server.ok()) return aigc::server::ReportStartupFailure(server.status());
   aigc::runtime::InferenceMetrics inference_metrics((*server)->metrics_registry());
-  std::unique_ptr<aigc::runtime::ModelRepository> models =
-      ValueOrExit(aigc::runtime::ModelRepository::Create(
-          {.root = runtime_options.model_repository,
-           .device = device,
-           .poll_interval = runtime_options.model_poll_interval},
-          &inference_metrics));
+  std::unique_ptr<aigc::runtime::ModelRepository> models = ValueOrExit(
+      aigc::runtime::ModelRepository::Create({.root = runtime_options.model_repository,
+                                              .device = device,
+                                              .poll_interval = runtime_options.model_poll_interval},
+                                             &inference_metrics));
   const std::string model_name = absl::GetFlag(FLAGS_model_name);
   // Registered even when no version exists yet: polling picks one up later.
   if (const absl::Status status = models->AddModel(model_name); !status.ok()) {
@@ -116,8 +115,7 @@ int main(int argc, char** argv) {
   (*server)->AddService(service.get(), service_name);
   // Operators list versions and pin or unpin one (docs/runtime.md).
   aigc::runtime::ModelRepositoryService repository_service(models.get());
-  (*server)->AddService(&repository_service,
-                        aigc::runtime::ModelRepositoryService::kServiceName);
+  (*server)->AddService(&repository_service, aigc::runtime::ModelRepositoryService::kServiceName);
   const int exit_code = (*server)->Run();
   // Run returns once every RPC has ended; what reports to the server's metrics
   // registry stops before the server goes.

@@ -118,17 +118,19 @@ TEST(ImageGenEndToEndTest, StreamsLabelledPngsCountsThemAndDrainsOnSigterm) {
                      .value_or(0);
   }
   EXPECT_EQ(delivered, 5);
-  EXPECT_GE(testing::FindSample(*samples, "aigc_inference_requests_total",
-                                {{"model", "imagegen-generator"}, {"outcome", "ok"}, {"version", "1"}})
-                .value_or(0),
-            5);
+  EXPECT_GE(
+      testing::FindSample(*samples, "aigc_inference_requests_total",
+                          {{"model", "imagegen-generator"}, {"outcome", "ok"}, {"version", "1"}})
+          .value_or(0),
+      5);
 
   server->process->Signal(SIGTERM);
   EXPECT_EQ(server->process->WaitForExit(kExitTimeout), 0) << server->process->stderr_text();
 }
 
 TEST(ImageGenEndToEndTest, WithoutAModelItIsNotServingUntilOneIsPublished) {
-  const fs::path repository = fs::path(::testing::TempDir()) / absl::StrCat("imagegen_e2e_", getpid());
+  const fs::path repository =
+      fs::path(::testing::TempDir()) / absl::StrCat("imagegen_e2e_", getpid());
   fs::remove_all(repository);
   fs::create_directories(repository);
   auto server = StartImageGen(repository.string());

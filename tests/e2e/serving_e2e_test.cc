@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,18 +44,18 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
   return context;
 }
 
-// One server binary and one RPC with the code a fresh server answers: a
-// service not implemented yet answers UNIMPLEMENTED; the recommender, with no
-// model trained yet, and the copywriter, with an empty model repository,
-// UNAVAILABLE; the image generator, serving the committed model, OK.
+// One server binary and one RPC with the code a fresh server answers: the
+// recommender, with no model trained yet, and the copywriter, with an empty
+// model repository, UNAVAILABLE; the image generator, serving the committed
+// model, OK; the gateway, called without an API key, UNAUTHENTICATED.
 struct ServiceCase {
   std::string label;
   std::string binary;
   std::string service;  // full name, as the health service knows it
   std::string method;
   std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&)> call;
-  grpc::StatusCode code = grpc::StatusCode::UNIMPLEMENTED;
-  std::string code_label = "Unimplemented";  // as grpc_server_handled_total names it
+  grpc::StatusCode code;
+  std::string code_label;  // as grpc_server_handled_total names it
 };
 
 std::vector<ServiceCase> ServiceCases() {
@@ -93,7 +94,8 @@ std::vector<ServiceCase> ServiceCases() {
          gateway::v1::GetProductCardsResponse response;
          return gateway::v1::GatewayService::NewStub(channel)->GetProductCards(
              ContextWithDeadline().get(), request, &response);
-       }},
+       },
+       grpc::StatusCode::UNAUTHENTICATED, "Unauthenticated"},
   };
 }
 
@@ -124,7 +126,10 @@ class StateDir {
     if (binary == AIGC_COPYWRITER_BIN) return {models};
     // Reads the committed generator and writes nothing.
     if (binary == AIGC_IMAGEGEN_BIN) return {"--model_repository=" AIGC_MODELS_DIR};
-    return {};
+    // The gateway: a key file with one key, which the case's call does not send.
+    const std::filesystem::path keys = path_ / "api_keys.txt";
+    std::ofstream(keys) << "sha256:" << std::string(64, 'a') << " test user 10 10\n";
+    return {"--api_keys_file=" + keys.string()};
   }
 
  private:

@@ -15,7 +15,9 @@ Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
 """
 import argparse
+import hashlib
 import importlib
+import json
 import pathlib
 import queue
 import re
@@ -64,9 +66,9 @@ def stub_module(name):
 class Server:
     """One server binary on ephemeral loopback ports; always stopped."""
 
-    def __init__(self, binary, extra_args=()):
+    def __init__(self, binary, extra_args=(), port=0):
         self.process = subprocess.Popen(
-            [binary, "--host=127.0.0.1", "--port=0", "--metrics_port=0", "--drain_timeout=5s",
+            [binary, "--host=127.0.0.1", f"--port={port}", "--metrics_port=0", "--drain_timeout=5s",
              *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr = []
@@ -80,14 +82,17 @@ class Server:
         if not match:
             self.stop()
             raise AssertionError(f"{binary} did not print its ready line: {''.join(self.stderr)}")
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{match.group(1)}")
+        self.port = int(match.group(1))
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
 
     def stop(self):
         """SIGTERM, then the exit code (SIGKILL after 10 s)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout=10)
+            code = self.process.wait(timeout=10)
+            self.process.stdout.close()
+            return code
         except subprocess.TimeoutExpired:
             self.process.kill()
             return self.process.wait()
@@ -138,12 +143,22 @@ STATE_FLAGS = {
     "copywriter": lambda d: [f"--model_repository={d}/models"],
     # The committed generator, read only.
     "imagegen": lambda d: [f"--model_repository={ARGS.models}"],
+    "gateway": lambda d: [f"--api_keys_file={write_key_file(d)}"],
 }
 
+
+def write_key_file(directory):
+    """A key file with one user key (which the generic case never sends)."""
+    path = pathlib.Path(directory) / "api_keys.txt"
+    path.write_text(f"sha256:{hashlib.sha256(b'aigc_unused').hexdigest()} test user 10 10\n")
+    return path
+
+
 # binary flag, service full name, one RPC, the code a fresh server answers it
-# with: UNIMPLEMENTED until the service's issue lands; the recommender, with no
-# model trained yet, and the copywriter, with an empty model repository,
-# UNAVAILABLE; the image generator, serving the committed model, OK.
+# with: the recommender, with no model trained yet, and the copywriter, with
+# an empty model repository, UNAVAILABLE; the image generator, serving the
+# committed model, OK; the gateway, called without an API key,
+# UNAUTHENTICATED.
 CASES = [
     ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend,
      grpc.StatusCode.UNAVAILABLE),
@@ -152,7 +167,7 @@ CASES = [
     ("imagegen", "aigc.imagegen.v1.ImageGenService", call_generate_image,
      grpc.StatusCode.OK),
     ("gateway", "aigc.gateway.v1.GatewayService", call_product_cards,
-     grpc.StatusCode.UNIMPLEMENTED),
+     grpc.StatusCode.UNAUTHENTICATED),
 ]
 
 
@@ -550,6 +565,164 @@ class LiveQaEndToEndTest(CopywriterServerTest):
         rest, code = session.end()
         self.assertEqual(rest, [])
         self.assertEqual(code, grpc.StatusCode.FAILED_PRECONDITION, session.call.details())
+
+
+class GatewayEndToEndTest(unittest.TestCase):
+    """All four binaries, the Python client talking to the gateway only: API
+    keys (missing, wrong, non-admin on an admin RPC, over the rate limit),
+    product cards composed from the three backends, partial cards while the
+    image generator is down, and full ones again after it restarts."""
+
+    USER_KEY, ADMIN_KEY, SLOW_KEY = "aigc_test_user", "aigc_test_admin", "aigc_test_slow"
+
+    def setUp(self):
+        self.pb = stub_module("aigc.gateway.v1.gateway_pb2")
+        self.rec = stub_module("aigc.recommender.v1.recommender_pb2")
+        self.common = stub_module("aigc.common.v1.common_pb2")
+        rec_rpc = stub_module("aigc.recommender.v1.recommender_pb2_grpc")
+        gateway_rpc = stub_module("aigc.gateway.v1.gateway_pb2_grpc")
+        self.dir = tempfile.TemporaryDirectory(prefix="aigc-gateway-e2e-")
+        self.addCleanup(self.dir.cleanup)
+        keys = pathlib.Path(self.dir.name) / "api_keys.txt"
+        lines = [f"sha256:{hashlib.sha256(key.encode()).hexdigest()} {client} {role} {rate} {rate}"
+                 for key, client, role, rate in ((self.USER_KEY, "shop", "user", 1000),
+                                                 (self.ADMIN_KEY, "ops", "admin", 1000),
+                                                 (self.SLOW_KEY, "slow", "user", 3))]
+        keys.write_text("# test keys\n" + "\n".join(lines) + "\n")
+        self.servers = {}
+        self.start("recommender", ARGS.recommender, [f"--store_path={self.dir.name}/store",
+                                                     f"--model_repository={self.dir.name}/models"])
+        self.start("copywriter", ARGS.copywriter, [f"--model_repository={ARGS.models}"])
+        self.start("imagegen", ARGS.imagegen, [f"--model_repository={ARGS.models}"])
+        self.start("gateway", ARGS.gateway, [
+            f"--api_keys_file={keys}",
+            f"--recommender_target=127.0.0.1:{self.servers['recommender'].port}",
+            f"--copywriter_target=127.0.0.1:{self.servers['copywriter'].port}",
+            f"--imagegen_target=127.0.0.1:{self.servers['imagegen'].port}",
+            "--breaker_open_duration=200ms", f"--audit_log={self.dir.name}/audit.log"])
+        self.gateway = gateway_rpc.GatewayServiceStub(self.servers["gateway"].channel)
+        self.admin = gateway_rpc.GatewayAdminServiceStub(self.servers["gateway"].channel)
+        self.stock_recommender(rec_rpc.RecommenderServiceStub(self.servers["recommender"].channel))
+
+    def start(self, name, binary, flags, port=0):
+        self.servers[name] = Server(binary, flags, port=port)
+        self.addCleanup(self.stop, name)
+
+    def stop(self, name):
+        server = self.servers.pop(name, None)
+        if server is not None:
+            server.channel.close()
+            self.assertEqual(server.stop(), 0, "".join(server.stderr))
+
+    def stock_recommender(self, recommender):
+        """Three fashion items, views, and a popularity model trained through
+        the gateway's admin service."""
+        rec, common = self.rec, self.common
+        items = [common.Product(id=f"sku-{label}-0001", title=title, category=label + 1,
+                                price=common.Money(currency_code="CNY", amount_minor=price * 100))
+                 for label, title, price in ((3, "法式碎花连衣裙", 199), (7, "白色板鞋", 299),
+                                             (8, "通勤托特包", 399))]
+        recommender.UpsertItems(rec.UpsertItemsRequest(items=items), timeout=RPC_TIMEOUT_S)
+        views = [rec.Event(event_id=f"{user}-{item.id}", user_id=user, item_id=item.id,
+                           type=rec.EVENT_TYPE_VIEW)
+                 for user in ("u1", "u2", "u3") for item in items]
+        recommender.WriteEvents(rec.WriteEventsRequest(events=views), timeout=RPC_TIMEOUT_S)
+        job = self.admin.Train(rec.TrainRequest(algorithms=[rec.ALGORITHM_POPULARITY],
+                                                evaluate=False),
+                               metadata=self.key(self.ADMIN_KEY), timeout=RPC_TIMEOUT_S).job
+        for _ in range(600):  # bounded: 60 s
+            job = self.admin.GetTrainingJob(rec.GetTrainingJobRequest(job_id=job.job_id),
+                                            metadata=self.key(self.ADMIN_KEY),
+                                            timeout=RPC_TIMEOUT_S).job
+            if job.state not in (rec.JOB_STATE_QUEUED, rec.JOB_STATE_RUNNING):
+                break
+            time.sleep(0.1)
+        self.assertEqual(job.state, rec.JOB_STATE_SUCCEEDED, job.message)
+
+    @staticmethod
+    def key(key):
+        return [("x-api-key", key)]
+
+    def cards(self, key=USER_KEY):
+        request = self.pb.GetProductCardsRequest(
+            user_id="newcomer", count=3, options=self.pb.CardOptions(image_seed=5))
+        return self.gateway.GetProductCards(request, metadata=self.key(key), timeout=10)
+
+    def test_keys_are_checked(self):
+        request = self.pb.GetProductCardsRequest(user_id="u1")
+        for metadata, code in (([], grpc.StatusCode.UNAUTHENTICATED),
+                               (self.key("aigc_wrong"), grpc.StatusCode.UNAUTHENTICATED)):
+            with self.assertRaises(grpc.RpcError) as raised:
+                self.gateway.GetProductCards(request, metadata=metadata, timeout=RPC_TIMEOUT_S)
+            self.assertEqual(raised.exception.code(), code)
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.admin.ReloadApiKeys(self.pb.ReloadApiKeysRequest(),
+                                     metadata=self.key(self.USER_KEY), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        reloaded = self.admin.ReloadApiKeys(self.pb.ReloadApiKeysRequest(),
+                                            metadata=[("authorization", f"Bearer {self.ADMIN_KEY}")],
+                                            timeout=RPC_TIMEOUT_S)
+        self.assertEqual((reloaded.key_count, reloaded.admin_key_count), (3, 1))
+
+    def test_every_call_is_audited_without_keys_or_user_ids(self):
+        self.cards()
+        with self.assertRaises(grpc.RpcError):
+            self.cards("aigc_wrong")
+        lines = [json.loads(line) for line in
+                 (pathlib.Path(self.dir.name) / "audit.log").read_text().splitlines()]
+        cards = [line for line in lines if line["method"].endswith("/GetProductCards")]
+        self.assertEqual([line["code"] for line in cards], ["OK", "UNAUTHENTICATED"])
+        self.assertEqual(cards[0]["client"], "shop")
+        self.assertTrue(cards[0]["user"].startswith("u-"))
+        self.assertEqual(cards[0]["user"], cards[1]["user"])  # the same pseudonym
+        text = (pathlib.Path(self.dir.name) / "audit.log").read_text()
+        for secret in (self.USER_KEY, self.ADMIN_KEY, "aigc_wrong", "newcomer"):
+            self.assertNotIn(secret, text)
+
+    def test_a_key_over_its_rate_limit_gets_resource_exhausted(self):
+        codes = []
+        for _ in range(6):  # the slow key allows a burst of 3, then 3 per second
+            try:
+                self.cards(self.SLOW_KEY)
+                codes.append(grpc.StatusCode.OK)
+            except grpc.RpcError as error:
+                codes.append(error.code())
+                retry_after = dict(error.trailing_metadata()).get("retry-after")
+        self.assertEqual(codes[:3], [grpc.StatusCode.OK] * 3)
+        self.assertIn(grpc.StatusCode.RESOURCE_EXHAUSTED, codes[3:])
+        self.assertEqual(retry_after, "1")
+
+    def test_cards_are_composed_and_partial_while_a_backend_is_down(self):
+        full = self.cards()
+        self.assertFalse(full.partial, full)
+        self.assertEqual(len(full.cards), 3)
+        for card in full.cards:
+            self.assertTrue(card.copy.text, card)
+            self.assertEqual(card.image.category, card.item.category)
+            self.assertEqual(png_chunks(card.image.data)[0][0], "IHDR")
+        self.assertEqual(sorted(b.backend for b in full.backend_latencies),
+                         ["copywriter", "imagegen", "recommender"])
+        self.assertEqual({m.name for m in full.models},
+                         {"rec-popularity", "copywriter-lm", "imagegen-generator"})
+
+        imagegen_port = self.servers["imagegen"].port
+        self.stop("imagegen")
+        partial = self.cards()
+        self.assertTrue(partial.partial)
+        for card in partial.cards:
+            self.assertTrue(card.copy.text)
+            self.assertFalse(card.HasField("image"))
+            self.assertEqual(card.image_status.code, grpc.StatusCode.UNAVAILABLE.value[0])
+
+        self.start("imagegen", ARGS.imagegen, [f"--model_repository={ARGS.models}"],
+                   port=imagegen_port)
+        for _ in range(100):  # bounded: the breaker's trial call and reconnection, 10 s
+            recovered = self.cards()
+            if not recovered.partial:
+                break
+            time.sleep(0.1)
+        self.assertFalse(recovered.partial, recovered)
+        self.assertEqual([c.image.seed for c in recovered.cards], [c.image.seed for c in full.cards])
 
 
 def png_chunks(data):

@@ -171,15 +171,7 @@ absl::Status ConditionalGan::Train(const FashionMnist& data, const GanTrainOptio
 absl::StatusOr<std::vector<uint8_t>> ConditionalGan::Generate(std::span<const int> labels,
                                                               uint64_t seed,
                                                               double truncation) const {
-  if (labels.empty()) return status::InvalidField("labels", "must not be empty");
-  for (const int label : labels) {
-    if (label < 0 || label >= kClasses) {
-      return status::InvalidField("labels", absl::StrCat("must be in [0, 10), got ", label));
-    }
-  }
-  if (!(truncation > 0 && truncation <= kMaxTruncation)) {
-    return status::InvalidField("truncation", "must be in (0, 4]");
-  }
+  AIGC_RETURN_IF_ERROR(internal::CheckDrawArguments(labels, truncation));
   torch::NoGradGuard no_grad;
   const std::vector<int64_t> label_ids(labels.begin(), labels.end());
   std::vector<uint64_t> seeds(labels.size());

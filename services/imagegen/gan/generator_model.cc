@@ -22,11 +22,13 @@ GeneratorImpl::GeneratorImpl() {
   embedding_ = register_module("embedding", torch::nn::Embedding(kClasses, kEmbedding));
   project_ = register_module("project", torch::nn::Linear(kNoiseDim + kEmbedding, 128 * 7 * 7));
   norm0_ = register_module("norm0", torch::nn::BatchNorm1d(128 * 7 * 7));
-  up1_ = register_module("up1", torch::nn::ConvTranspose2d(
-                                    torch::nn::ConvTranspose2dOptions(128, 64, 4).stride(2).padding(1)));
+  up1_ = register_module("up1",
+                         torch::nn::ConvTranspose2d(
+                             torch::nn::ConvTranspose2dOptions(128, 64, 4).stride(2).padding(1)));
   norm1_ = register_module("norm1", torch::nn::BatchNorm2d(64));
-  up2_ = register_module("up2", torch::nn::ConvTranspose2d(
-                                    torch::nn::ConvTranspose2dOptions(64, 1, 4).stride(2).padding(1)));
+  up2_ = register_module(
+      "up2",
+      torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(64, 1, 4).stride(2).padding(1)));
 }
 
 torch::Tensor GeneratorImpl::forward(const torch::Tensor& z, const torch::Tensor& labels) {
@@ -63,6 +65,19 @@ torch::Tensor DrawPixels(Generator& generator, const torch::Tensor& labels,
       .round()
       .clamp(0, 255)
       .view({-1, kImagePixels});
+}
+
+absl::Status CheckDrawArguments(std::span<const int> labels, double truncation) {
+  if (labels.empty()) return status::InvalidField("labels", "must not be empty");
+  for (const int label : labels) {
+    if (label < 0 || label >= kClasses) {
+      return status::InvalidField("labels", absl::StrCat("must be in [0, 10), got ", label));
+    }
+  }
+  if (!(truncation > 0 && truncation <= kMaxTruncation)) {
+    return status::InvalidField("truncation", "must be in (0, 4]");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace internal
@@ -141,10 +156,10 @@ void DescribeGeneratorVersion(runtime::ModelManifest& manifest) {
   (*manifest.mutable_config()->mutable_fields())["noise_dim"].set_number_value(kNoiseDim);
   manifest.clear_inputs();
   manifest.clear_outputs();
-  *manifest.add_inputs() = Spec("label", runtime::v1::DATA_TYPE_INT64, 1,
-                                "Fashion-MNIST label of the image, 0..9.");
-  *manifest.add_inputs() = Spec("seed", runtime::v1::DATA_TYPE_INT64, 1,
-                                "Noise seed (the uint64 seed's bits).");
+  *manifest.add_inputs() =
+      Spec("label", runtime::v1::DATA_TYPE_INT64, 1, "Fashion-MNIST label of the image, 0..9.");
+  *manifest.add_inputs() =
+      Spec("seed", runtime::v1::DATA_TYPE_INT64, 1, "Noise seed (the uint64 seed's bits).");
   *manifest.add_inputs() = Spec("truncation", runtime::v1::DATA_TYPE_FLOAT32, 1,
                                 "Noise components beyond it are redrawn, (0, 4].");
   manifest.mutable_inputs(2)->set_pad_value(1.0);  // the warm-up's value; 0 is refused
@@ -172,15 +187,7 @@ absl::StatusOr<std::vector<uint8_t>> GeneratorPixels(const runtime::Tensor& imag
 
 absl::StatusOr<std::vector<uint8_t>> DrawImages(runtime::Model& model, std::span<const int> labels,
                                                 uint64_t seed, float truncation, int batch_size) {
-  if (labels.empty()) return status::InvalidField("labels", "must not be empty");
-  for (const int label : labels) {
-    if (label < 0 || label >= kClasses) {
-      return status::InvalidField("labels", absl::StrCat("must be in [0, 10), got ", label));
-    }
-  }
-  if (!(truncation > 0 && truncation <= kMaxTruncation)) {
-    return status::InvalidField("truncation", "must be in (0, 4]");
-  }
+  AIGC_RETURN_IF_ERROR(internal::CheckDrawArguments(labels, truncation));
   if (batch_size < 1) return status::InvalidField("batch_size", "must be >= 1");
   std::vector<uint8_t> pixels;
   pixels.reserve(labels.size() * kImagePixels);

@@ -16,7 +16,8 @@ absl::StatusOr<ImageSpec> Resolve(const Request& request, uint64_t random_seed) 
   const int category = request.category();
   if (category == common::v1::CATEGORY_UNSPECIFIED || !common::v1::Category_IsValid(category)) {
     return status::InvalidField(
-        "category", absl::StrCat("must be one of the ten Fashion-MNIST categories, got ", category));
+        "category",
+        absl::StrCat("must be one of the ten Fashion-MNIST categories, got ", category));
   }
   spec.category = request.category();
   spec.label = category - 1;

@@ -40,7 +40,8 @@ absl::StatusOr<v1::GeneratedImage> EncodeImage(const DrawnImage& image, const Im
   const PixelImage drawn{kImageSide, kImageSide, 1, image.pixels};
   AIGC_ASSIGN_OR_RETURN(const PixelImage sized, Upscale(drawn, spec.side / kImageSide));
   absl::StatusOr<std::string> png = EncodePng(sized, texts);
-  if (!png.ok()) return absl::InternalError(absl::StrCat("cannot encode PNG: ", png.status().message()));
+  if (!png.ok())
+    return absl::InternalError(absl::StrCat("cannot encode PNG: ", png.status().message()));
 
   v1::GeneratedImage message;
   message.set_data(*std::move(png));

@@ -13,13 +13,13 @@
 namespace aigc::imagegen {
 
 // tEXt keywords of the label every PNG carries.
-inline constexpr char kPngLabelKeyword[] = "AIGC";          // "AI-generated"
+inline constexpr char kPngLabelKeyword[] = "AIGC";           // "AI-generated"
 inline constexpr char kPngGeneratorKeyword[] = "Generator";  // the service's full name
 inline constexpr char kPngModelKeyword[] = "Model";          // "<name>/<version>"
 inline constexpr char kPngSeedKeyword[] = "Seed";            // decimal
 inline constexpr char kPngCategoryKeyword[] = "Category";    // enum name
 inline constexpr char kPngTruncationKeyword[] = "Truncation";
-inline constexpr char kPngContentIdKeyword[] = "Content-ID";  // = AigcLabel.content_id
+inline constexpr char kPngContentIdKeyword[] = "Content-ID";        // = AigcLabel.content_id
 inline constexpr char kPngCreationTimeKeyword[] = "Creation Time";  // RFC 3339, UTC
 
 // The message for `image` of a request resolved as `spec`, drawn by `model`.

@@ -28,8 +28,8 @@ common::v1::ModelRef Model() {
 }
 
 TEST(ImageEncodingTest, ThePngDecodesToTheRequestedSizeAndCarriesTheLabel) {
-  for (const auto& [size, side] : std::map<v1::Size, int>{
-           {v1::SIZE_28, 28}, {v1::SIZE_56, 56}, {v1::SIZE_112, 112}}) {
+  for (const auto& [size, side] :
+       std::map<v1::Size, int>{{v1::SIZE_28, 28}, {v1::SIZE_56, 56}, {v1::SIZE_112, 112}}) {
     ImageSpec spec;
     spec.category = common::v1::CATEGORY_BAG;
     spec.label = 8;

@@ -119,12 +119,12 @@ void ImagePipeline::Draw(const std::shared_ptr<Job>& job, int index, uint64_t se
       .inputs = GeneratorInputs(job->spec.label, seed, job->spec.truncation),
       .deadline = job->deadline,
       .is_cancelled = job->callbacks.is_cancelled};
-  batcher_->Submit(std::move(request),
-                   [this, job, index, seed, attempt](absl::StatusOr<runtime::InferResponse> response) {
-                     Post([this, job, index, seed, attempt, response = std::move(response)]() mutable {
-                       Check(job, index, seed, attempt, std::move(response));
-                     });
-                   });
+  batcher_->Submit(std::move(request), [this, job, index, seed,
+                                        attempt](absl::StatusOr<runtime::InferResponse> response) {
+    Post([this, job, index, seed, attempt, response = std::move(response)]() mutable {
+      Check(job, index, seed, attempt, std::move(response));
+    });
+  });
 }
 
 void ImagePipeline::Check(const std::shared_ptr<Job>& job, int index, uint64_t seed, int attempt,

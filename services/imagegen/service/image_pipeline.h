@@ -29,8 +29,8 @@ namespace aigc::imagegen {
 
 // One finished image.
 struct DrawnImage {
-  int index = 0;      // position in the request
-  uint64_t seed = 0;  // the seed that drew these pixels
+  int index = 0;                // position in the request
+  uint64_t seed = 0;            // the seed that drew these pixels
   std::vector<uint8_t> pixels;  // kImagePixels grey levels
   // Still a near-duplicate of a training image after every regeneration.
   bool near_duplicate = false;

@@ -81,8 +81,8 @@ class ImagePipelineTest : public ::testing::Test {
     DescribeGeneratorVersion(model->manifest);
     model->model = std::make_unique<FakeGenerator>(&train_, std::move(planted), copy_everything);
     std::shared_ptr<const runtime::LoadedModel> served = std::move(model);
-    auto pipeline = ImagePipeline::Create(
-        kGeneratorModelName, [served] { return served; }, batcher, &metrics_, &index_, {});
+    auto pipeline = ImagePipeline::Create(kGeneratorModelName, [served] { return served; }, batcher,
+                                          &metrics_, &index_, {});
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     pipeline_ = *std::move(pipeline);
   }
@@ -172,8 +172,8 @@ TEST_F(ImagePipelineTest, AnImageThatStaysACopyIsFlaggedAfterTheLastRedraw) {
 }
 
 TEST_F(ImagePipelineTest, NoModelMeansUnavailableAndNoImages) {
-  auto pipeline = ImagePipeline::Create(
-      kGeneratorModelName, [] { return nullptr; }, {}, &metrics_, &index_, {});
+  auto pipeline = ImagePipeline::Create(kGeneratorModelName, [] { return nullptr; }, {}, &metrics_,
+                                        &index_, {});
   ASSERT_TRUE(pipeline.ok());
   pipeline_ = *std::move(pipeline);
   const auto outcome = Draw(Spec(4, 1));

@@ -134,41 +134,40 @@ grpc::ServerUnaryReactor* ImageGenServiceImpl::Generate(grpc::CallbackServerCont
     answer->images.resize(answer->prepared.spec.count);
   }
   const Prepared& call = answer->prepared;
-  deps_.pipeline->Start(
-      call.spec, call.deadline,
-      {.on_image =
-           [this, answer](DrawnImage image) {
-             const Prepared& call = answer->prepared;
-             absl::StatusOr<v1::GeneratedImage> encoded =
-                 EncodeImage(image, call.spec, RefOf(call.model, image.model_version));
-             absl::MutexLock lock(&answer->mu);
-             if (!encoded.ok()) {
-               answer->encoding.Update(encoded.status());
-               return;
-             }
-             CountImage(*encoded);
-             answer->images[image.index] = *std::move(encoded);
-           },
-       .on_done =
-           [answer, reactor, response, context](absl::Status status) {
-             const Prepared& call = answer->prepared;
-             absl::MutexLock lock(&answer->mu);
-             if (status.ok()) status = answer->encoding;
-             if (status.ok()) status = EndedEarly(context, call.deadline);
-             if (!status.ok()) {
-               rpc::LogIfServerFault("Generate", call.request_id, status);
-               reactor->Finish(status::ToGrpcStatus(status));
-               return;
-             }
-             *response->mutable_model() = answer->images.front().model();
-             for (v1::GeneratedImage& image : answer->images) {
-               *response->add_images() = std::move(image);
-             }
-             rpc::FillResponseMetadata(call.request_id, call.received, absl::Now(),
-                                       response->mutable_metadata());
-             reactor->Finish(grpc::Status::OK);
-           },
-       .is_cancelled = [context] { return context->IsCancelled(); }});
+  deps_.pipeline->Start(call.spec, call.deadline,
+                        {.on_image =
+                             [this, answer](DrawnImage image) {
+                               const Prepared& call = answer->prepared;
+                               absl::StatusOr<v1::GeneratedImage> encoded = EncodeImage(
+                                   image, call.spec, RefOf(call.model, image.model_version));
+                               absl::MutexLock lock(&answer->mu);
+                               if (!encoded.ok()) {
+                                 answer->encoding.Update(encoded.status());
+                                 return;
+                               }
+                               CountImage(*encoded);
+                               answer->images[image.index] = *std::move(encoded);
+                             },
+                         .on_done =
+                             [answer, reactor, response, context](absl::Status status) {
+                               const Prepared& call = answer->prepared;
+                               absl::MutexLock lock(&answer->mu);
+                               if (status.ok()) status = answer->encoding;
+                               if (status.ok()) status = EndedEarly(context, call.deadline);
+                               if (!status.ok()) {
+                                 rpc::LogIfServerFault("Generate", call.request_id, status);
+                                 reactor->Finish(status::ToGrpcStatus(status));
+                                 return;
+                               }
+                               *response->mutable_model() = answer->images.front().model();
+                               for (v1::GeneratedImage& image : answer->images) {
+                                 *response->add_images() = std::move(image);
+                               }
+                               rpc::FillResponseMetadata(call.request_id, call.received,
+                                                         absl::Now(), response->mutable_metadata());
+                               reactor->Finish(grpc::Status::OK);
+                             },
+                         .is_cancelled = [context] { return context->IsCancelled(); }});
   return reactor;
 }
 

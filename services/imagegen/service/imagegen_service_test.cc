@@ -38,9 +38,9 @@ class ImageGenServer {
     server_ = *server::Server::Create("imagegen-test", options);
     models_ = *runtime::ModelRepository::Create({.root = repository}, &metrics_);
     (void)models_->AddModel(kGeneratorModelName);  // may have no version
-    pipeline_ = *ImagePipeline::Create(
-        kGeneratorModelName, [this] { return models_->Get(kGeneratorModelName); }, {}, &metrics_,
-        TrainingIndex(), {});
+    pipeline_ = *ImagePipeline::Create(kGeneratorModelName,
+                                       [this] { return models_->Get(kGeneratorModelName); }, {},
+                                       &metrics_, TrainingIndex(), {});
     const std::string name = v1::ImageGenService::service_full_name();
     service_ = std::make_unique<ImageGenServiceImpl>(
         ImageGenDeps{.models = models_.get(),
@@ -248,8 +248,7 @@ TEST(ImageGenServiceWithoutModelTest, AnswersUnavailableAndHealthSaysNotServing)
   fs::create_directories(empty);
   ImageGenServer server(empty);
   v1::GenerateResponse response;
-  const grpc::Status status =
-      Generate(server, Request(common::v1::CATEGORY_COAT, 1, 1), &response);
+  const grpc::Status status = Generate(server, Request(common::v1::CATEGORY_COAT, 1, 1), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_EQ(server.Health(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
 

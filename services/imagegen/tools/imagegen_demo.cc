@@ -131,17 +131,17 @@ int Main() {
   const DecodedPng first = Decode(Generate(*stub, sneaker).images(0));
   PrintAscii(first.image);
   const DecodedPng again = Decode(Generate(*stub, sneaker).images(0));
-  std::printf("  the same request again: %s\n",
-              again.image.pixels == first.image.pixels ? "the same pixels (same seed, same image)"
-                                                       : "DIFFERENT pixels");
+  std::printf("  the same request again: %s\n", again.image.pixels == first.image.pixels
+                                                    ? "the same pixels (same seed, same image)"
+                                                    : "DIFFERENT pixels");
 
   std::printf("\neight bags streamed as they are ready (GenerateStream, random seeds):\n");
   Stream(*stub);
 
   std::printf("\na request for 17 images (the limit is 16):\n");
   v1::GenerateResponse refused;
-  const grpc::Status status = stub->Generate(
-      Context().get(), Request(common::CATEGORY_COAT, 17, v1::SIZE_28), &refused);
+  const grpc::Status status =
+      stub->Generate(Context().get(), Request(common::CATEGORY_COAT, 17, v1::SIZE_28), &refused);
   std::printf("  %s: %s\n", status.ok() ? "OK?!" : "INVALID_ARGUMENT",
               status.error_message().c_str());
   return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 0 : 1;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 
+#include "absl/status/status.h"
 #include "common/runtime/manifest.h"
 #include "common/runtime/torch_module.h"
 #include "services/imagegen/gan/conditional_gan.h"
@@ -41,6 +42,10 @@ TORCH_MODULE(Generator);
 // device kind's noise path.
 torch::Tensor DrawPixels(Generator& generator, const torch::Tensor& labels,
                          std::span<const uint64_t> seeds, std::span<const double> truncations);
+
+// INVALID_ARGUMENT "labels" (empty, or one outside [0, kClasses)) or
+// "truncation" (outside (0, kMaxTruncation]).
+absl::Status CheckDrawArguments(std::span<const int> labels, double truncation);
 
 // The servable module (generator_model.h) around `generator`.
 std::shared_ptr<runtime::ServableModule> ServableGenerator(Generator generator);
