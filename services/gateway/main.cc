@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,7 @@
 #include "services/gateway/auth/rate_limiter.h"
 #include "services/gateway/service/admission.h"
 #include "services/gateway/service/backend.h"
+#include "services/gateway/service/backend_health.h"
 #include "services/gateway/service/gateway_core.h"
 #include "services/gateway/service/gateway_service.h"
 
@@ -48,6 +50,9 @@ ABSL_FLAG(std::string, audit_log, "",
 ABSL_FLAG(std::string, pseudonym_secret_file, "",
           "File whose first line is the secret that user ids are pseudonymised with in the audit "
           "log (HMAC-SHA256); empty = a random secret per run (pseudonyms then change).");
+ABSL_FLAG(absl::Duration, backend_health_interval, absl::Seconds(1),
+          "How often the backends' health services are asked; the gateway's services say "
+          "SERVING only while all three backends do.");
 ABSL_FLAG(int, cards_max_fanout, 8,
           "GetProductCards: copy and image calls one request may have in flight (1..64).");
 
@@ -133,5 +138,22 @@ int main(int argc, char** argv) {
   namespace v1 = aigc::gateway::v1;
   (*server)->AddService(&gateway_service, v1::GatewayService::service_full_name());
   (*server)->AddService(&gateway_admin_service, v1::GatewayAdminService::service_full_name());
-  return (*server)->Run();
+  // Not ready until the first look at the backends says so.
+  for (const char* service :
+       {v1::GatewayService::service_full_name(), v1::GatewayAdminService::service_full_name()}) {
+    (*server)->SetServiceServing(service, false);
+  }
+  auto backend_health = std::make_unique<gw::BackendHealth>(
+      std::vector<gw::Backend*>{recommender.get(), copywriter.get(), imagegen.get()},
+      absl::GetFlag(FLAGS_backend_health_interval),
+      [&server](bool serving) {
+        for (const char* service : {v1::GatewayService::service_full_name(),
+                                    v1::GatewayAdminService::service_full_name()}) {
+          (*server)->SetServiceServing(service, serving);
+        }
+      },
+      (*server)->metrics_registry());
+  const int exit_code = (*server)->Run();
+  backend_health.reset();  // reports to the server's registry
+  return exit_code;
 }

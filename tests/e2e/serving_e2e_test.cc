@@ -2,7 +2,6 @@
 // one RPC, its count on /metrics, a clean drain on SIGTERM, and one-line
 // errors for bad flags.
 #include <signal.h>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -56,6 +55,9 @@ struct ServiceCase {
   std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&)> call;
   grpc::StatusCode code;
   std::string code_label;  // as grpc_server_handled_total names it
+  // What the health service says for `service`: the gateway is not ready
+  // while its backends (not started here) are down.
+  HealthCheckResponse::ServingStatus service_health = HealthCheckResponse::SERVING;
 };
 
 std::vector<ServiceCase> ServiceCases() {
@@ -95,7 +97,7 @@ std::vector<ServiceCase> ServiceCases() {
          return gateway::v1::GatewayService::NewStub(channel)->GetProductCards(
              ContextWithDeadline().get(), request, &response);
        },
-       grpc::StatusCode::UNAUTHENTICATED, "Unauthenticated"},
+       grpc::StatusCode::UNAUTHENTICATED, "Unauthenticated", HealthCheckResponse::NOT_SERVING},
   };
 }
 
@@ -186,7 +188,7 @@ TEST_P(ServingBinaryTest, ServesHealthCountsTheRpcOnMetricsAndDrainsOnSigterm) {
   grpc::Status status;
   EXPECT_EQ(CheckHealth(server.channel, "", &status), HealthCheckResponse::SERVING);
   EXPECT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(CheckHealth(server.channel, c.service, &status), HealthCheckResponse::SERVING);
+  EXPECT_EQ(CheckHealth(server.channel, c.service, &status), c.service_health);
   EXPECT_TRUE(status.ok()) << status.error_message();
   CheckHealth(server.channel, "no.such.Service", &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -225,10 +227,12 @@ TEST_P(ServingBinaryTest, InFlightStreamIsCancelledAtTheDrainDeadlineThenExitsZe
   RunningServer server = StartServer(c.binary, "1s");
   ASSERT_NE(server.channel, nullptr);
 
-  // A health Watch stays open until the server ends it: our in-flight RPC.
+  // A health Watch stays open until the server ends it: our in-flight RPC. It
+  // watches the whole server (""), which is SERVING until the drain whatever
+  // the service's own readiness.
   grpc::ClientContext watch_context;
   HealthCheckRequest request;
-  request.set_service(c.service);
+  request.set_service("");
   auto watch = grpc::health::v1::Health::NewStub(server.channel)->Watch(&watch_context, request);
   HealthCheckResponse update;
   ASSERT_TRUE(watch->Read(&update));

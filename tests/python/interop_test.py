@@ -83,6 +83,8 @@ class Server:
             self.stop()
             raise AssertionError(f"{binary} did not print its ready line: {''.join(self.stderr)}")
         self.port = int(match.group(1))
+        metrics = re.search(r"metrics_port=(\d+)", ready["line"])
+        self.metrics_port = int(metrics.group(1)) if metrics else None
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
 
     def stop(self):
@@ -158,7 +160,8 @@ def write_key_file(directory):
 # with: the recommender, with no model trained yet, and the copywriter, with
 # an empty model repository, UNAVAILABLE; the image generator, serving the
 # committed model, OK; the gateway, called without an API key,
-# UNAUTHENTICATED.
+# UNAUTHENTICATED, and not ready (NOT_SERVING) while its backends, not started
+# here, are down.
 CASES = [
     ("recommender", "aigc.recommender.v1.RecommenderService", call_recommend,
      grpc.StatusCode.UNAVAILABLE),
@@ -167,13 +170,13 @@ CASES = [
     ("imagegen", "aigc.imagegen.v1.ImageGenService", call_generate_image,
      grpc.StatusCode.OK),
     ("gateway", "aigc.gateway.v1.GatewayService", call_product_cards,
-     grpc.StatusCode.UNAUTHENTICATED),
+     grpc.StatusCode.UNAUTHENTICATED, "NOT_SERVING"),
 ]
 
 
 class InteropTest(unittest.TestCase):
 
-    def check_service(self, binary_flag, service, call, expected_code):
+    def check_service(self, binary_flag, service, call, expected_code, service_health):
         health_pb = stub_module("grpc.health.v1.health_pb2")
         health_rpc = stub_module("grpc.health.v1.health_pb2_grpc")
         state = tempfile.TemporaryDirectory(prefix=f"aigc-{binary_flag}-")
@@ -182,10 +185,11 @@ class InteropTest(unittest.TestCase):
         server = Server(getattr(ARGS, binary_flag), state_flags)
         try:
             health = health_rpc.HealthStub(server.channel)
-            for name in ("", service):
+            for name, expected in (("", "SERVING"), (service, service_health)):
                 response = health.Check(health_pb.HealthCheckRequest(service=name),
                                         timeout=RPC_TIMEOUT_S)
-                self.assertEqual(response.status, health_pb.HealthCheckResponse.SERVING, name)
+                self.assertEqual(health_pb.HealthCheckResponse.ServingStatus.Name(response.status),
+                                 expected, name)
             with self.assertRaises(grpc.RpcError) as raised:
                 health.Check(health_pb.HealthCheckRequest(service="no.such.Service"),
                              timeout=RPC_TIMEOUT_S)
@@ -359,12 +363,13 @@ class LiveSession:
 
     _HALF_CLOSE = object()
 
-    def __init__(self, test, service):
+    def __init__(self, test, service, metadata=()):
         self.test = test
         self.pb = stub_module("aigc.copywriter.v1.copywriter_pb2")
         self.requests = queue.Queue()
         self.responses = queue.Queue()
-        self.call = service.LiveQA(self._request_iterator(), timeout=LIVE_CALL_TIMEOUT_S)
+        self.call = service.LiveQA(self._request_iterator(), timeout=LIVE_CALL_TIMEOUT_S,
+                                   metadata=metadata)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.ended = False
@@ -599,7 +604,8 @@ class GatewayEndToEndTest(unittest.TestCase):
             f"--recommender_target=127.0.0.1:{self.servers['recommender'].port}",
             f"--copywriter_target=127.0.0.1:{self.servers['copywriter'].port}",
             f"--imagegen_target=127.0.0.1:{self.servers['imagegen'].port}",
-            "--breaker_open_duration=200ms", f"--audit_log={self.dir.name}/audit.log"])
+            "--breaker_open_duration=200ms", f"--audit_log={self.dir.name}/audit.log",
+            "--backend_health_interval=200ms"])
         self.gateway = gateway_rpc.GatewayServiceStub(self.servers["gateway"].channel)
         self.admin = gateway_rpc.GatewayAdminServiceStub(self.servers["gateway"].channel)
         self.stock_recommender(rec_rpc.RecommenderServiceStub(self.servers["recommender"].channel))
@@ -638,6 +644,23 @@ class GatewayEndToEndTest(unittest.TestCase):
                 break
             time.sleep(0.1)
         self.assertEqual(job.state, rec.JOB_STATE_SUCCEEDED, job.message)
+
+    def gateway_health(self):
+        health_pb = stub_module("grpc.health.v1.health_pb2")
+        health_rpc = stub_module("grpc.health.v1.health_pb2_grpc")
+        response = health_rpc.HealthStub(self.servers["gateway"].channel).Check(
+            health_pb.HealthCheckRequest(service="aigc.gateway.v1.GatewayService"),
+            timeout=RPC_TIMEOUT_S)
+        return health_pb.HealthCheckResponse.ServingStatus.Name(response.status)
+
+    def health_becomes(self, status):
+        """Whether the gateway's readiness turns `status` within 10 s (it polls
+        its backends every --backend_health_interval)."""
+        for _ in range(100):
+            if self.gateway_health() == status:
+                return True
+            time.sleep(0.1)
+        return False
 
     @staticmethod
     def key(key):
@@ -679,6 +702,32 @@ class GatewayEndToEndTest(unittest.TestCase):
         for secret in (self.USER_KEY, self.ADMIN_KEY, "aigc_wrong", "newcomer"):
             self.assertNotIn(secret, text)
 
+    def test_streams_are_relayed_both_ways(self):
+        rec = self.rec
+        batches = [rec.RecordEventsRequest(events=[rec.Event(
+            event_id=f"stream-{n}", user_id="streamer", item_id="sku-7-0001",
+            type=rec.EVENT_TYPE_VIEW)]) for n in range(3)]
+        recorded = self.gateway.RecordEvents(iter(batches), metadata=self.key(self.USER_KEY),
+                                             timeout=RPC_TIMEOUT_S)
+        self.assertEqual(recorded.accepted_count, 3, recorded)
+
+        copy = stub_module("aigc.copywriter.v1.copywriter_pb2")
+        session = LiveSession(self, self.gateway, metadata=self.key(self.USER_KEY))
+        session.send(start=copy.SessionStart(room_id="gateway-room", product_id="sku-3-0001",
+                                             sampling=copy.SamplingParams(seed=3)))
+        self.assertEqual(session.next().WhichOneof("event"), "session_started")
+        session.ask("gw-q1", "viewer-1", "这件多少钱")
+        finished = session.reply("gw-q1")["finished"]
+        self.assertIsNotNone(finished)
+        self.assertTrue(finished.text)
+        session.half_close()
+        _, code = session.end()
+        self.assertEqual(code, grpc.StatusCode.OK, session.call.details())
+
+        with self.assertRaises(grpc.RpcError) as raised:  # no key: refused before the stream
+            self.gateway.RecordEvents(iter(batches), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+
     def test_a_key_over_its_rate_limit_gets_resource_exhausted(self):
         codes = []
         for _ in range(6):  # the slow key allows a burst of 3, then 3 per second
@@ -705,8 +754,10 @@ class GatewayEndToEndTest(unittest.TestCase):
         self.assertEqual({m.name for m in full.models},
                          {"rec-popularity", "copywriter-lm", "imagegen-generator"})
 
+        self.assertEqual(self.gateway_health(), "SERVING")
         imagegen_port = self.servers["imagegen"].port
         self.stop("imagegen")
+        self.assertTrue(self.health_becomes("NOT_SERVING"))
         partial = self.cards()
         self.assertTrue(partial.partial)
         for card in partial.cards:
@@ -716,6 +767,7 @@ class GatewayEndToEndTest(unittest.TestCase):
 
         self.start("imagegen", ARGS.imagegen, [f"--model_repository={ARGS.models}"],
                    port=imagegen_port)
+        self.assertTrue(self.health_becomes("SERVING"))
         for _ in range(100):  # bounded: the breaker's trial call and reconnection, 10 s
             recovered = self.cards()
             if not recovered.partial:
@@ -794,9 +846,9 @@ class ImageGenInteropTest(unittest.TestCase):
             self.assertIn(f"{name}:", raised.exception.details())
 
 
-def add_case(binary_flag, service, call, expected_code):
+def add_case(binary_flag, service, call, expected_code, service_health="SERVING"):
     def test(self):
-        self.check_service(binary_flag, service, call, expected_code)
+        self.check_service(binary_flag, service, call, expected_code, service_health)
     setattr(InteropTest, f"test_{binary_flag}_health_and_rpc", test)
 
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status/status.h"
 
 namespace aigc::gateway {
 namespace {
@@ -26,7 +27,7 @@ absl::StatusOr<Caller> Admission::Admit(grpc::ServerContextBase& context, bool a
     return absl::UnauthenticatedError(
         "missing API key: send it as x-api-key: <key> or authorization: Bearer <key>");
   }
-  // Held for the call: a reload meanwhile does not change what it was admitted with.
+  // The caller keeps a copy of its key's entry: a reload meanwhile does not change it.
   const std::shared_ptr<const gateway_auth::ApiKeyTable> table = keys_->Current();
   const gateway_auth::ApiKey* key = table->Find(*presented);
   if (key == nullptr) {
@@ -37,14 +38,18 @@ absl::StatusOr<Caller> Admission::Admit(grpc::ServerContextBase& context, bool a
     return absl::PermissionDeniedError(
         absl::StrCat("client ", key->client_name, " has no admin key for this admin RPC"));
   }
-  const gateway_auth::RateLimiter::Decision decision = limiter_->Take(*key, units, absl::Now());
-  if (!decision.allowed) {
-    const std::string seconds = gateway_auth::RetryAfterSeconds(decision.retry_after);
-    context.AddTrailingMetadata(gateway_auth::kRetryAfterTrailer, seconds);
-    return absl::ResourceExhaustedError(absl::StrCat("rate limit of client ", key->client_name,
-                                                     " exceeded; retry after ", seconds, " s"));
-  }
-  return Caller{.client_name = key->client_name, .key_id = key->key_id, .admin = key->admin};
+  AIGC_RETURN_IF_ERROR(Charge(context, *key, units));
+  return *key;
+}
+
+absl::Status Admission::Charge(grpc::ServerContextBase& context, const Caller& caller,
+                               double units) {
+  const gateway_auth::RateLimiter::Decision decision = limiter_->Take(caller, units, absl::Now());
+  if (decision.allowed) return absl::OkStatus();
+  const std::string seconds = gateway_auth::RetryAfterSeconds(decision.retry_after);
+  context.AddTrailingMetadata(gateway_auth::kRetryAfterTrailer, seconds);
+  return absl::ResourceExhaustedError(absl::StrCat("rate limit of client ", caller.client_name,
+                                                   " exceeded; retry after ", seconds, " s"));
 }
 
 }  // namespace aigc::gateway

@@ -13,12 +13,9 @@
 
 namespace aigc::gateway {
 
-// An admitted caller, as far as logs may name it.
-struct Caller {
-  std::string client_name;
-  std::string key_id;  // never the key
-  bool admin = false;
-};
+// An admitted caller: its key's entry in the key file (client name, role,
+// rate limit and key_id; never the key itself).
+using Caller = gateway_auth::ApiKey;
 
 class Admission {
  public:
@@ -31,6 +28,11 @@ class Admission {
   // user key when `admin_only`, RESOURCE_EXHAUSTED over the rate limit (the
   // retry-after trailer is added to `context`).
   absl::StatusOr<Caller> Admit(grpc::ServerContextBase& context, bool admin_only, double units = 1);
+
+  // Takes `units` more from an admitted caller's rate limit, for a message of
+  // a stream: RESOURCE_EXHAUSTED when over it (the retry-after trailer is
+  // added to `context`).
+  absl::Status Charge(grpc::ServerContextBase& context, const Caller& caller, double units);
 
  private:
   const gateway_auth::ApiKeyStore* const keys_;

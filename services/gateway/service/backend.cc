@@ -87,7 +87,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Backend::Create(std::string name,
   auto channel =
       grpc::CreateCustomChannel(spec->target, grpc::InsecureChannelCredentials(), arguments);
   return std::unique_ptr<Backend>(
-      new Backend(std::move(name), std::move(channel), options.breaker));
+      new Backend(std::move(name), options.service, std::move(channel), options.breaker));
 }
 
 }  // namespace aigc::gateway

@@ -46,15 +46,21 @@ class Backend {
                                                          const BackendOptions& options);
 
   const std::string& name() const { return name_; }
+  // Full name of the backend's service, as its health service knows it.
+  const std::string& service() const { return service_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   CircuitBreaker& breaker() { return breaker_; }
 
  private:
-  Backend(std::string name, std::shared_ptr<grpc::Channel> channel,
+  Backend(std::string name, std::string service, std::shared_ptr<grpc::Channel> channel,
           const CircuitBreakerOptions& breaker)
-      : name_(std::move(name)), channel_(std::move(channel)), breaker_(breaker) {}
+      : name_(std::move(name)),
+        service_(std::move(service)),
+        channel_(std::move(channel)),
+        breaker_(breaker) {}
 
   const std::string name_;
+  const std::string service_;
   const std::shared_ptr<grpc::Channel> channel_;
   CircuitBreaker breaker_;
 };

@@ -1,6 +1,7 @@
 #include "services/gateway/service/gateway_service.h"
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -197,6 +198,259 @@ class ServerStreamRelay final : public grpc::ServerWriteReactor<Response>,
   std::atomic<int> ends_{0};
 };
 
+// The deadline of a streamed call: the caller's, or none (a live session or
+// an event feed may last for hours).
+absl::Time StreamDeadlineOf(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  return deadline == std::chrono::system_clock::time_point::max() ? absl::InfiniteFuture()
+                                                                  : absl::FromChrono(deadline);
+}
+
+// Relays RecordEvents: each message of the caller is charged to its rate
+// limit (one unit), and written to the recommender before the next is read;
+// the first carries the request id and client name. The recommender's single
+// answer goes straight into the caller's response. Deletes itself once both
+// calls are done.
+class RecordEventsRelay final : public grpc::ServerReadReactor<rec::RecordEventsRequest>,
+                                public grpc::ClientWriteReactor<rec::RecordEventsRequest> {
+ public:
+  using Server = grpc::ServerReadReactor<rec::RecordEventsRequest>;
+  using Client = grpc::ClientWriteReactor<rec::RecordEventsRequest>;
+
+  RecordEventsRelay(GatewayCore& core, grpc::CallbackServerContext* context,
+                    rec::RecordEventsResponse* response)
+      : core_(core), context_(context), response_(response) {
+    audited_.received = absl::Now();
+    audited_.method = FullMethod(kService, "RecordEvents");
+    absl::StatusOr<Caller> caller = core.admission().Admit(*context, false, /*units=*/0);
+    if (!caller.ok()) {
+      core.CountRejected(RejectionReason(caller.status()));
+      End(caller.status());
+      return;
+    }
+    audited_.caller = *caller;
+    Server::StartRead(&message_);
+  }
+
+  // From the caller.
+  void OnReadDone(bool ok) override {
+    if (backend_done_) return;  // a read cut short by the Finish after the backend ended
+    if (!ok) {                  // the caller half-closed
+      if (client_context_ == nullptr && !StartBackend()) return;
+      Client::StartWritesDone();
+      return;
+    }
+    if (absl::Status charged = core_.admission().Charge(*context_, audited_.caller, 1);
+        !charged.ok()) {
+      core_.CountRejected("rate_limited");
+      return Abort(charged);
+    }
+    if (client_context_ == nullptr) {
+      absl::StatusOr<std::string> request_id = Stamp(message_, audited_.caller);
+      if (!request_id.ok()) return Abort(request_id.status());
+      audited_.request_id = *request_id;
+      context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
+      if (!StartBackend()) return;
+    }
+    Client::StartWrite(&message_);
+  }
+
+  // To the recommender.
+  void OnWriteDone(bool ok) override {
+    if (ok) Server::StartRead(&message_);
+    // !ok: the recommender ended the call; OnDone(status) follows.
+  }
+  void OnDone(const grpc::Status& status) override {
+    backend_done_ = true;
+    const absl::Time ended = absl::Now();
+    core_.recommender().breaker().Record(status, ended);
+    core_.RecordBackendCall(core_.recommender(), "RecordEvents", status, ended - started_);
+    Finish(abort_.ok() ? status : status::ToGrpcStatus(abort_));
+  }
+  void OnDone() override { Release(); }
+
+ private:
+  bool StartBackend() {
+    if (!core_.recommender().breaker().Allow(absl::Now())) {
+      core_.CountRejected("circuit_open");
+      End(absl::UnavailableError(
+          "recommender is unavailable: its circuit is open after repeated failures"));
+      return false;
+    }
+    client_context_ = core_.BackendContext(*context_, StreamDeadlineOf(*context_));
+    started_ = absl::Now();
+    core_.recommender_stub().async()->RecordEvents(client_context_.get(), response_, this);
+    Client::StartCall();
+    return true;
+  }
+
+  // Ends the call with `status`: at once when no backend call was started,
+  // else by cancelling it (its OnDone then finishes with `status`).
+  void Abort(const absl::Status& status) {
+    if (client_context_ == nullptr) return End(status);
+    abort_ = status;
+    client_context_->TryCancel();
+  }
+
+  // Finishes the caller's call without a backend call.
+  void End(const absl::Status& status) {
+    Finish(status::ToGrpcStatus(status));
+    Release();  // the backend side counts as done
+  }
+
+  void Finish(const grpc::Status& status) {
+    core_.Audit(*context_, audited_, status);
+    Server::Finish(status);
+  }
+
+  void Release() {
+    if (++ends_ == 2) delete this;
+  }
+
+  GatewayCore& core_;
+  grpc::CallbackServerContext* const context_;
+  rec::RecordEventsResponse* const response_;
+  rec::RecordEventsRequest message_;
+  std::unique_ptr<grpc::ClientContext> client_context_;
+  absl::Time started_;
+  absl::Status abort_;
+  AuditedCall audited_;
+  std::atomic<bool> backend_done_{false};
+  std::atomic<int> ends_{0};
+};
+
+// Relays a LiveQA session both ways, message by message: the caller's
+// messages (each question charged one unit of its rate limit; the first
+// stamped with the request id and client name) to the copywriter, the
+// copywriter's events back. Deletes itself once both calls are done.
+class LiveQaRelay final
+    : public grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse> {
+ public:
+  using Server = grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse>;
+
+  LiveQaRelay(GatewayCore& core, grpc::CallbackServerContext* context)
+      : core_(core), context_(context), backend_(this) {
+    audited_.received = absl::Now();
+    audited_.method = FullMethod(kService, "LiveQA");
+    absl::StatusOr<Caller> caller = core.admission().Admit(*context, false);
+    if (!caller.ok()) {
+      core.CountRejected(RejectionReason(caller.status()));
+      End(caller.status());
+      return;
+    }
+    audited_.caller = *caller;
+    Server::StartRead(&up_);
+  }
+
+  // From the caller.
+  void OnReadDone(bool ok) override {
+    if (backend_done_) return;  // a read cut short by the Finish after the backend ended
+    if (!ok) {                  // the caller half-closed
+      if (client_context_ == nullptr && !StartBackend()) return;
+      backend_.StartWritesDone();
+      return;
+    }
+    if (up_.has_question()) {
+      if (absl::Status charged = core_.admission().Charge(*context_, audited_.caller, 1);
+          !charged.ok()) {
+        core_.CountRejected("rate_limited");
+        return Abort(charged);
+      }
+    }
+    if (client_context_ == nullptr) {
+      absl::StatusOr<std::string> request_id = Stamp(up_, audited_.caller);
+      if (!request_id.ok()) return Abort(request_id.status());
+      audited_.request_id = *request_id;
+      context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
+      if (!StartBackend()) return;
+    }
+    backend_.StartWrite(&up_);
+  }
+  // To the caller.
+  void OnWriteDone(bool ok) override {
+    if (ok) {
+      backend_.StartRead(&down_);
+    } else {
+      client_context_->TryCancel();  // the caller is gone
+    }
+  }
+  void OnDone() override { Release(); }
+
+ private:
+  // The call to the copywriter.
+  class Backend final : public grpc::ClientBidiReactor<copy::LiveQARequest, copy::LiveQAResponse> {
+   public:
+    explicit Backend(LiveQaRelay* relay) : relay_(relay) {}
+    void OnReadDone(bool ok) override {
+      if (ok) relay_->Server::StartWrite(&relay_->down_);
+      // !ok: the session ended; OnDone(status) follows.
+    }
+    void OnWriteDone(bool ok) override {
+      if (ok) relay_->Server::StartRead(&relay_->up_);
+    }
+    void OnDone(const grpc::Status& status) override { relay_->BackendDone(status); }
+
+   private:
+    LiveQaRelay* const relay_;
+  };
+
+  bool StartBackend() {
+    if (!core_.copywriter().breaker().Allow(absl::Now())) {
+      core_.CountRejected("circuit_open");
+      End(absl::UnavailableError(
+          "copywriter is unavailable: its circuit is open after repeated failures"));
+      return false;
+    }
+    client_context_ = core_.BackendContext(*context_, StreamDeadlineOf(*context_));
+    started_ = absl::Now();
+    core_.copywriter_stub().async()->LiveQA(client_context_.get(), &backend_);
+    backend_.StartRead(&down_);
+    backend_.StartCall();
+    return true;
+  }
+
+  void BackendDone(const grpc::Status& status) {
+    backend_done_ = true;
+    const absl::Time ended = absl::Now();
+    core_.copywriter().breaker().Record(status, ended);
+    core_.RecordBackendCall(core_.copywriter(), "LiveQA", status, ended - started_);
+    Finish(abort_.ok() ? status : status::ToGrpcStatus(abort_));
+    Release();
+  }
+
+  void Abort(const absl::Status& status) {
+    if (client_context_ == nullptr) return End(status);
+    abort_ = status;
+    client_context_->TryCancel();
+  }
+
+  void End(const absl::Status& status) {
+    Finish(status::ToGrpcStatus(status));
+    Release();  // the backend side counts as done
+  }
+
+  void Finish(const grpc::Status& status) {
+    core_.Audit(*context_, audited_, status);
+    Server::Finish(status);
+  }
+
+  void Release() {
+    if (++ends_ == 2) delete this;
+  }
+
+  GatewayCore& core_;
+  grpc::CallbackServerContext* const context_;
+  Backend backend_;
+  copy::LiveQARequest up_;
+  copy::LiveQAResponse down_;
+  std::unique_ptr<grpc::ClientContext> client_context_;
+  absl::Time started_;
+  absl::Status abort_;
+  AuditedCall audited_;
+  std::atomic<bool> backend_done_{false};
+  std::atomic<int> ends_{0};
+};
+
 }  // namespace
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::Recommend(grpc::CallbackServerContext* context,
@@ -225,6 +479,16 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::WriteEvents(grpc::CallbackServerCo
                       false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
                         core_->recommender_stub().async()->WriteEvents(c, q, r, std::move(done));
                       });
+}
+
+grpc::ServerReadReactor<rec::RecordEventsRequest>* GatewayServiceImpl::RecordEvents(
+    grpc::CallbackServerContext* context, rec::RecordEventsResponse* response) {
+  return new RecordEventsRelay(*core_, context, response);
+}
+
+grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse>* GatewayServiceImpl::LiveQA(
+    grpc::CallbackServerContext* context) {
+  return new LiveQaRelay(*core_, context);
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GenerateCopy(grpc::CallbackServerContext* context,

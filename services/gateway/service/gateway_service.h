@@ -26,6 +26,11 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
   grpc::ServerUnaryReactor* WriteEvents(grpc::CallbackServerContext* context,
                                         const recommender::v1::WriteEventsRequest* request,
                                         recommender::v1::WriteEventsResponse* response) override;
+  grpc::ServerReadReactor<recommender::v1::RecordEventsRequest>* RecordEvents(
+      grpc::CallbackServerContext* context,
+      recommender::v1::RecordEventsResponse* response) override;
+  grpc::ServerBidiReactor<copywriter::v1::LiveQARequest, copywriter::v1::LiveQAResponse>* LiveQA(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GenerateCopy(grpc::CallbackServerContext* context,
                                          const copywriter::v1::GenerateCopyRequest* request,
                                          copywriter::v1::GenerateCopyResponse* response) override;
