@@ -7,6 +7,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
 #include <mutex>
 #include <thread>
 
@@ -26,6 +30,27 @@
 
 namespace aigc::server {
 namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream contents;
+  if (!file || !(contents << file.rdbuf())) {
+    return absl::FailedPreconditionError(absl::StrCat("--", flag, "=", path, ": cannot read"));
+  }
+  return contents.str();
+}
+
+// TLS credentials when the options name a certificate and key, else plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServingOptions& options) {
+  if (options.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions tls;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  AIGC_ASSIGN_OR_RETURN(pair.private_key, ReadPem(options.tls_key_file, "tls_key_file"));
+  AIGC_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(options.tls_cert_file, "tls_cert_file"));
+  tls.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(tls);
+}
 
 // SIGTERM and SIGINT reach Run() through a semaphore their handler posts
 // (sem_post is async-signal-safe). A handler rather than blocking the signals
@@ -119,9 +144,11 @@ absl::Status Server::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  AIGC_ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ServerCredentials> credentials,
+                        ServerCredentials(options_));
   grpc::ServerBuilder builder;
   const std::string address = HostPort(options_.host, options_.port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(address, credentials, &port_);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,

@@ -1,7 +1,9 @@
 #include "common/server/server.h"
 
 #include <atomic>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -220,6 +222,52 @@ TEST(ServerTest, CreateRejectsInvalidOptions) {
   options.port = 70000;
   EXPECT_EQ(Server::Create("bad", options).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+std::string ReadTestFile(const std::string& name) {
+  std::ifstream file(std::string(AIGC_SERVER_TESTDATA) + "/" + name);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+// testdata/localhost.{crt,key}: a self-signed certificate for localhost and
+// 127.0.0.1 (openssl req -x509 -newkey rsa:2048 -nodes -days 36500
+// -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1).
+TEST(ServerTest, ServesOverTlsWithACertificateAndKey) {
+  SlowRecommender service(absl::ZeroDuration(), false);
+  ServingOptions options = TestOptions(absl::Seconds(1));
+  options.tls_cert_file = std::string(AIGC_SERVER_TESTDATA) + "/localhost.crt";
+  options.tls_key_file = std::string(AIGC_SERVER_TESTDATA) + "/localhost.key";
+  auto server = Server::Create("tls", options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  (*server)->AddService(&service, RecommenderService::service_full_name());
+  ASSERT_TRUE((*server)->Start().ok());
+  const std::string target = "127.0.0.1:" + std::to_string((*server)->port());
+
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = ReadTestFile("localhost.crt");
+  grpc::ChannelArguments arguments;
+  arguments.SetSslTargetNameOverride("localhost");
+  auto secure = grpc::CreateCustomChannel(target, grpc::SslCredentials(trust), arguments);
+  EXPECT_TRUE(CallRecommend(secure).ok());
+
+  // A plaintext client cannot talk to it.
+  const grpc::Status plain =
+      CallRecommend(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(plain.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(ServerTest, TlsNeedsBothFilesAndReadableOnes) {
+  ServingOptions options;
+  options.tls_cert_file = "cert.pem";
+  EXPECT_EQ(Server::Create("bad", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.tls_key_file = "/nonexistent/key.pem";
+  options.tls_cert_file = "/nonexistent/cert.pem";
+  auto server = Server::Create("unreadable", options);
+  ASSERT_TRUE(server.ok());
+  EXPECT_EQ((*server)->Start().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -13,6 +13,10 @@ ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "Largest gRPC message received or sent, in bytes; 1 KiB..256 MiB.");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
           "Interval of server keepalive pings on idle connections; 10s..2h.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve gRPC over TLS with (with --tls_key_file); empty = "
+          "plaintext.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
           "How long a keepalive ping may go unanswered before the connection "
           "is closed; 1s..10m.");
@@ -56,6 +60,11 @@ absl::Status Validate(const ServingOptions& options) {
                                   absl::Seconds(10), absl::Hours(2)));
   AIGC_RETURN_IF_ERROR(CheckRange("keepalive_timeout", options.keepalive_timeout,
                                   absl::Seconds(1), absl::Minutes(10)));
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert_file and --tls_key_file go together: set both for TLS, neither for "
+        "plaintext");
+  }
   return absl::OkStatus();
 }
 
@@ -68,6 +77,8 @@ absl::StatusOr<ServingOptions> ServingOptionsFromFlags() {
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
   options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   AIGC_RETURN_IF_ERROR(Validate(options));
   return options;
 }

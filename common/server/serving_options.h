@@ -5,6 +5,7 @@
 //   --metrics_port     /metrics HTTP port; 0 picks a free one (default per service)
 //   --drain_timeout    how long SIGTERM waits for in-flight RPCs (default 10s)
 //   --max_message_bytes, --keepalive_time, --keepalive_timeout
+//   --tls_cert_file, --tls_key_file   serve gRPC over TLS (both, or neither: plaintext)
 // plus absl's --flagfile, --help and --version.
 #ifndef AIGC_COMMON_SERVER_SERVING_OPTIONS_H_
 #define AIGC_COMMON_SERVER_SERVING_OPTIONS_H_
@@ -48,6 +49,11 @@ struct ServingOptions {
   // ping may go unanswered before the connection is closed.
   absl::Duration keepalive_time = absl::Minutes(1);
   absl::Duration keepalive_timeout = absl::Seconds(20);
+  // PEM certificate chain and private key: gRPC is served over TLS when both
+  // are set, in plaintext when neither is (e.g. behind a mesh that terminates
+  // TLS). The metrics endpoint stays plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Returns OK, or INVALID_ARGUMENT whose message names the flag and its bound,
