@@ -176,6 +176,21 @@ TEST_F(AigcLoadTest, SigintStopsTheRunEarlyAndStillReports) {
   EXPECT_EQ(Field(level, "ok").number_value(), Field(level, "requests").number_value());
 }
 
+TEST_F(AigcLoadTest, ApiKeyIsSentButNeverPrinted) {
+  // aigc-imagegen ignores the key; the report may only say that one was set.
+  const std::string key = "aigc_e2e-secret-key";
+  const LoadRun run =
+      RunLoad({"--target=" + target_, "--workload=health", "--concurrency=1", "--requests=5",
+               "--duration=30s", "--progress=10ms", "--api_key=" + key});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr(key)));
+  EXPECT_THAT(run.err, ::testing::Not(HasSubstr(key)));
+  const Struct report = ParseReport(run.out);
+  EXPECT_TRUE(Field(Field(report, "params").struct_value(), "api_key_set").bool_value());
+  const Struct& level = Field(report, "levels").list_value().values(0).struct_value();
+  EXPECT_EQ(Field(level, "ok").number_value(), 5);
+}
+
 struct BadFlagCase {
   std::string name;
   std::vector<std::string> args;
@@ -204,7 +219,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlagCase{"BadWarmup", {"--warmup=soon"}, "--warmup: \"soon\""},
         BadFlagCase{"UnknownWorkload", {"--workload=nope"}, "--workload: unknown workload"},
         BadFlagCase{"WorkloadFlag", {"--workload=recommend", "--count=0"}, "--count: must be"},
-        BadFlagCase{"BadUserIds", {"--workload=write_events", "--user_ids=u1"}, "--user_ids:"}),
+        BadFlagCase{"BadUserIds", {"--workload=write_events", "--user_ids=u1"}, "--user_ids:"},
+        BadFlagCase{"TooManyCards",
+                    {"--workload=gateway_product_cards", "--count=21"},
+                    "--count: must be in [1, 20]"},
+        BadFlagCase{"ApiKeyWithSpace", {"--api_key=two words"}, "--api_key: must be printable"}),
     [](const ::testing::TestParamInfo<BadFlagCase>& info) { return info.param.name; });
 
 TEST(AigcLoadHelpTest, HelpListsTheWorkloadsAndExitsZero) {

@@ -3,6 +3,9 @@
 #include <barrier>
 #include <chrono>
 #include <limits>
+#include <map>
+#include <memory>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -17,6 +20,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "grpcpp/support/client_interceptor.h"
 
 namespace aigc::load {
 namespace {
@@ -227,6 +231,40 @@ class LevelRun {
   absl::Notification all_done_;
 };
 
+// Adds the same metadata to every call (call credentials would do it too, but
+// gRPC sends those only over secure channels).
+class AddMetadataInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit AddMetadataInterceptor(std::shared_ptr<const CallMetadata> metadata)
+      : metadata_(std::move(metadata)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      std::multimap<std::string, std::string>* sent = methods->GetSendInitialMetadata();
+      for (const auto& [key, value] : *metadata_) sent->emplace(key, value);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::shared_ptr<const CallMetadata> metadata_;
+};
+
+class AddMetadataFactory : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit AddMetadataFactory(std::shared_ptr<const CallMetadata> metadata)
+      : metadata_(std::move(metadata)) {}
+
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* /*info*/) override {
+    return new AddMetadataInterceptor(metadata_);
+  }
+
+ private:
+  const std::shared_ptr<const CallMetadata> metadata_;
+};
+
 absl::Status ValidateLevelOptions(const LevelOptions& options, size_t channels) {
   if (options.concurrency < 1 || options.concurrency > kMaxConcurrency) {
     return status::InvalidField("concurrency", absl::StrCat("must be in [1, ", kMaxConcurrency,
@@ -326,13 +364,22 @@ absl::StatusOr<LevelResult> RunLevel(const Workload& workload,
   return run.Run(progress);
 }
 
-std::vector<std::shared_ptr<grpc::Channel>> CreateChannels(const std::string& target, int count) {
+std::vector<std::shared_ptr<grpc::Channel>> CreateChannels(const std::string& target, int count,
+                                                           const CallMetadata& metadata) {
+  const auto shared_metadata = std::make_shared<const CallMetadata>(metadata);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < count; ++i) {
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+    if (metadata.empty()) {
+      channels.push_back(
+          grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+      continue;
+    }
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+    factories.push_back(std::make_unique<AddMetadataFactory>(shared_metadata));
+    channels.push_back(grpc::experimental::CreateCustomChannelWithInterceptors(
+        target, grpc::InsecureChannelCredentials(), arguments, std::move(factories)));
   }
   return channels;
 }

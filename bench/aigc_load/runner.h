@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -139,10 +140,17 @@ absl::StatusOr<LevelResult> RunLevel(const Workload& workload,
                                      const LevelOptions& options, Stopper* stopper,
                                      const ProgressCallback& progress);
 
+// Metadata for every call of a channel, as (key, value) pairs; keys in lower
+// case, as gRPC requires. E.g. {{"x-api-key", key}} for the gateway.
+using CallMetadata = std::vector<std::pair<std::string, std::string>>;
+
 // Returns `count` insecure channels to `target` (host:port). Each gets its own
 // connection: gRPC would otherwise share one between channels with equal
 // arguments. Channels connect lazily, on the first call or WaitForConnected.
-std::vector<std::shared_ptr<grpc::Channel>> CreateChannels(const std::string& target, int count);
+// Every call through them, a workload's Prepare() calls included, carries
+// `metadata`; with none, the channels add nothing to a call.
+std::vector<std::shared_ptr<grpc::Channel>> CreateChannels(const std::string& target, int count,
+                                                           const CallMetadata& metadata = {});
 
 }  // namespace aigc::load
 

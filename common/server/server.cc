@@ -9,9 +9,9 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
-#include <mutex>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -227,12 +227,20 @@ void Server::Shutdown() {
   });
 }
 
-int Server::Run() {
+int Server::Run(const std::function<absl::Status()>& after_start,
+                const std::function<void()>& before_shutdown) {
   if (const absl::Status status = Start(); !status.ok()) {
     return ReportStartupFailure(status);
   }
+  if (after_start) {
+    if (const absl::Status status = after_start(); !status.ok()) {
+      Shutdown();
+      return ReportStartupFailure(status);
+    }
+  }
   const int signal = WaitForTerminationSignal();
   LOG(INFO) << name_ << " received " << strsignal(signal);
+  if (before_shutdown) before_shutdown();
   Shutdown();
   return 0;
 }

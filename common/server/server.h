@@ -109,9 +109,14 @@ class Server {
   // handlers are done. Idempotent. Thread-safe.
   void Shutdown();
 
-  // Start, then wait for SIGTERM or SIGINT, then Shutdown. Returns the process
-  // exit code: 0 after a drain, 1 when the server could not start.
-  int Run();
+  // Start, then `after_start` when given (e.g. a second listener that needs
+  // the bound port; its error shuts the server down and is reported as a
+  // start-up failure), then wait for SIGTERM or SIGINT, then `before_shutdown`
+  // when given (it may block, e.g. to let that listener's requests finish),
+  // then Shutdown. Returns the process exit code: 0 after a drain, 1 when the
+  // server could not start.
+  int Run(const std::function<absl::Status()>& after_start = nullptr,
+          const std::function<void()>& before_shutdown = nullptr);
 
   // Bound ports, valid after Start (metrics_port after Create).
   int port() const { return port_; }

@@ -2,8 +2,10 @@
 // (hashed key file, reloadable), rate-limits them per key, and forwards their
 // calls to the recommender, copywriter and image generator with deadlines,
 // retries of idempotent calls, client-side round robin and a circuit breaker
-// per backend; GetProductCards composes the three.
+// per backend; GetProductCards composes the three. With --http_port it also
+// serves the unary RPCs as HTTP/JSON (services/gateway/http).
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,11 +15,16 @@
 #include "absl/time/time.h"
 #include "aigc/gateway/v1/gateway.grpc.pb.h"
 #include "common/server/server.h"
+#include "common/status/status.h"
 #include "glog/logging.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "services/gateway/auth/api_keys.h"
 #include "services/gateway/auth/audit_log.h"
 #include "services/gateway/auth/pseudonym.h"
 #include "services/gateway/auth/rate_limiter.h"
+#include "services/gateway/http/http_server.h"
+#include "services/gateway/http/json_facade.h"
 #include "services/gateway/service/admission.h"
 #include "services/gateway/service/backend.h"
 #include "services/gateway/service/backend_health.h"
@@ -55,6 +62,11 @@ ABSL_FLAG(absl::Duration, backend_health_interval, absl::Seconds(1),
           "SERVING only while all three backends do.");
 ABSL_FLAG(int, cards_max_fanout, 8,
           "GetProductCards: copy and image calls one request may have in flight (1..64).");
+ABSL_FLAG(int, http_port, -1,
+          "Port of the HTTP/JSON façade (POST /v1/recommend, ...; docs/gateway.md) on --host; "
+          "0 picks a free one (printed on stdout), -1 = no façade. E.g. 8080.");
+ABSL_FLAG(int, http_threads, 16,
+          "HTTP/JSON façade: requests handled at once (1..256); each waits for its RPC.");
 
 namespace {
 
@@ -71,6 +83,15 @@ gw::BackendOptions BackendOptionsFor(const std::string& target, const std::strin
                       .open_duration = absl::GetFlag(FLAGS_breaker_open_duration)}};
 }
 
+// Where the façade reaches the gateway's own gRPC port: the bound address,
+// or loopback when it is a wildcard.
+std::string LoopbackTarget(const std::string& host, int port) {
+  if (host.empty() || host == "0.0.0.0") return absl::StrCat("127.0.0.1:", port);
+  if (host == "::" || host == "[::]") return absl::StrCat("[::1]:", port);
+  const bool bare_ipv6 = host.find(':') != std::string::npos && host.front() != '[';
+  return bare_ipv6 ? absl::StrCat("[", host, "]:", port) : absl::StrCat(host, ":", port);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,7 +101,7 @@ int main(int argc, char** argv) {
       "Usage: aigc-gateway [--host=127.0.0.1] [--port=50050] [--metrics_port=9101] "
       "[--api_keys_file=data/gateway/api_keys.txt] [--recommender_target=127.0.0.1:50051] "
       "[--copywriter_target=127.0.0.1:50052] [--imagegen_target=127.0.0.1:50053] "
-      "[--flagfile=FILE]\nCreate keys with aigc-gateway-keys.");
+      "[--http_port=8080] [--flagfile=FILE]\nCreate keys with aigc-gateway-keys.");
   const double recommend_share = absl::GetFlag(FLAGS_cards_recommend_share);
   const int max_fanout = absl::GetFlag(FLAGS_cards_max_fanout);
   if (!(recommend_share > 0 && recommend_share < 1)) {
@@ -94,6 +115,21 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_default_deadline) <= absl::ZeroDuration()) {
     aigc::server::ExitOnStartupFailure(
         absl::InvalidArgumentError("--default_deadline: must be > 0"));
+  }
+  const int http_port = absl::GetFlag(FLAGS_http_port);
+  const int http_threads = absl::GetFlag(FLAGS_http_threads);
+  if (http_port < -1 || http_port > 65535) {
+    aigc::server::ExitOnStartupFailure(
+        absl::InvalidArgumentError("--http_port: must be in -1..65535"));
+  }
+  if (http_threads < 1 || http_threads > 256) {
+    aigc::server::ExitOnStartupFailure(
+        absl::InvalidArgumentError("--http_threads: must be in 1..256"));
+  }
+  if (http_port >= 0 && !options.tls_cert_file.empty()) {
+    // The façade's loopback channel would need the certificate's name.
+    aigc::server::ExitOnStartupFailure(absl::InvalidArgumentError(
+        "--http_port: the HTTP/JSON façade is not supported with --tls_cert_file"));
   }
   const std::unique_ptr<aigc::gateway_auth::ApiKeyStore> keys =
       ValueOrExit(aigc::gateway_auth::ApiKeyStore::Open(absl::GetFlag(FLAGS_api_keys_file)));
@@ -153,7 +189,30 @@ int main(int argc, char** argv) {
         }
       },
       (*server)->metrics_registry());
-  const int exit_code = (*server)->Run();
+  std::unique_ptr<aigc::gateway_http::HttpServer> http;
+  // The façade calls the gateway's own gRPC port, so it starts once that is bound.
+  const auto start_http = [&]() -> absl::Status {
+    if (http_port < 0) return absl::OkStatus();
+    grpc::ChannelArguments channel_args;
+    channel_args.SetMaxReceiveMessageSize(options.max_message_bytes);
+    channel_args.SetMaxSendMessageSize(options.max_message_bytes);
+    auto facade = std::make_shared<aigc::gateway_http::JsonFacade>(
+        grpc::CreateCustomChannel(LoopbackTarget(options.host, (*server)->port()),
+                                  grpc::InsecureChannelCredentials(), channel_args));
+    AIGC_ASSIGN_OR_RETURN(http, aigc::gateway_http::HttpServer::Create(
+                                    {.host = options.host,
+                                     .port = http_port,
+                                     .worker_threads = http_threads,
+                                     .render_error = aigc::gateway_http::JsonServerError},
+                                    [facade](const aigc::gateway_http::HttpRequest& request) {
+                                      return facade->Handle(request);
+                                    }));
+    LOG(INFO) << "aigc-gateway serving HTTP/JSON on port " << http->port();
+    std::cout << "aigc-gateway http_port=" << http->port() << std::endl;
+    return absl::OkStatus();
+  };
+  // Requests in flight on the façade finish over gRPC before its drain.
+  const int exit_code = (*server)->Run(start_http, [&http] { http.reset(); });
   backend_health.reset();  // reports to the server's registry
   return exit_code;
 }

@@ -1,7 +1,11 @@
-// Workload "generate_images": aigc.imagegen.v1.ImageGenService/Generate for a
-// category drawn uniformly from the ten, --image_count images per request at
-// --image_size pixels, each with a seed drawn by its worker. Counts the images
-// returned ("images"), so the report gives images per second.
+// Workloads "generate_images" and "gateway_generate_images": one
+// aigc.imagegen.v1.GenerateRequest for a category drawn uniformly from the
+// ten, --image_count images at --image_size pixels, with a seed drawn by its
+// worker; sent to aigc-imagegen (ImageGenService/Generate) or through
+// aigc-gateway (GatewayService/GenerateImages, which forwards it unchanged).
+// The same seed sends the same requests either way, so the two measure the
+// same work and their difference is the gateway's. Counts the images returned
+// ("images"), so the report gives images per second.
 #ifndef AIGC_BENCH_AIGC_LOAD_WORKLOADS_GENERATE_IMAGES_H_
 #define AIGC_BENCH_AIGC_LOAD_WORKLOADS_GENERATE_IMAGES_H_
 
@@ -12,9 +16,16 @@
 
 namespace aigc::load {
 
+// Where a Generate request goes.
+enum class ImageRoute {
+  kImageGen,  // aigc.imagegen.v1.ImageGenService/Generate
+  kGateway,   // aigc.gateway.v1.GatewayService/GenerateImages
+};
+
 struct GenerateImagesOptions {
   int count = 1;  // images per request, 1..16
   int size = 28;  // 28, 56 or 112
+  ImageRoute route = ImageRoute::kImageGen;
 };
 
 // Immutable, so thread-safe.

@@ -12,11 +12,15 @@
 #include "grpcpp/client_context.h"
 
 ABSL_FLAG(std::string, user_ids, std::string(aigc::load::kDefaultUserIds),
-          "recommend, write_events: users to draw uniformly, as PATTERN:FIRST..LAST with one %d "
-          "(or %0Nd) in PATTERN, e.g. u%d:1..671 for the MovieLens users u1..u671.");
-ABSL_FLAG(int, count, 10, "recommend, similar_items: items asked per request, 1..200.");
+          "recommend, write_events, gateway_product_cards: users to draw uniformly, as "
+          "PATTERN:FIRST..LAST with one %d (or %0Nd) in PATTERN, e.g. u%d:1..671 for the "
+          "MovieLens users u1..u671.");
+ABSL_FLAG(int, count, 10,
+          "recommend, similar_items: items asked per request, 1..200; gateway_product_cards: "
+          "cards per request, 1..20.");
 ABSL_FLAG(std::string, algorithm, "",
-          "recommend, similar_items: algorithm by enum name, e.g. ALGORITHM_EASE; empty lets "
+          "recommend, similar_items, gateway_product_cards: algorithm by enum name, e.g. "
+          "ALGORITHM_EASE; empty lets "
           "the server choose.");
 ABSL_FLAG(int, catalogue_limit, 10000,
           "similar_items, write_events: most catalogue items fetched (ListItems, in id order) "

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status.h"
+#include "common/text/json_string.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -27,42 +27,12 @@ namespace cv1 = ::aigc::copywriter::v1;
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-void AppendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 // Appends ,"key":"value" (no comma before the first field).
 void AppendField(std::string& out, std::string_view key, std::string_view value) {
   if (out.size() > 1) out.push_back(',');
-  AppendJsonString(out, key);
+  text::AppendJsonString(key, out);
   out.push_back(':');
-  AppendJsonString(out, value);
+  text::AppendJsonString(value, out);
 }
 
 absl::Status FileError(const std::string& path, absl::string_view action) {

@@ -11,60 +11,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/text/utf8.h"
+#include "common/text/json_string.h"
 #include "glog/logging.h"
 
 namespace aigc::gateway_auth {
 namespace {
 
-// Appends `value` to `out` as a JSON string, quotes included.
-void AppendJsonString(std::string_view value, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t pos = 0;
-  while (pos < value.size()) {
-    const text::Utf8Sequence sequence = text::DecodeSequence(value, pos);
-    if (sequence.kind != text::Utf8Kind::kValid) {
-      text::AppendUtf8(text::kReplacementChar, out);
-      pos += sequence.length;
-      continue;
-    }
-    const char32_t c = sequence.code_point;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->append(value.substr(pos, sequence.length));
-        }
-    }
-    pos += sequence.length;
-  }
-  out->push_back('"');
-}
-
 void AppendField(std::string_view name, std::string_view value, std::string* out) {
   if (out->size() > 1) out->push_back(',');
-  AppendJsonString(name, out);
+  text::AppendJsonString(name, *out);
   out->push_back(':');
-  AppendJsonString(value, out);
+  text::AppendJsonString(value, *out);
 }
 
 }  // namespace
