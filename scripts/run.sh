@@ -5,8 +5,9 @@
 # run, recommendations with reasons, more-like-this, a real-time update), asks
 # the copywriter for checked product copy (unary and streamed) and a live Q&A
 # session, asks the image generator for labelled product images (written to
-# data/imagegen/demo/), keeps everything up until Ctrl-C, then drains and
-# stops the services cleanly.
+# data/imagegen/demo/), calls the gateway (keys, an image, product cards),
+# starts a local Prometheus server scraping the four services, keeps
+# everything up until Ctrl-C, then drains and stops the services cleanly.
 #   scripts/run.sh           run until Ctrl-C
 #   scripts/run.sh --smoke   start, check, stop (no demo); exit status says whether all was well
 set -euo pipefail
@@ -51,8 +52,14 @@ if [[ ! -s "$keys" ]]; then
   done
 fi
 pids=()
+prometheus_pid=""
 stop_all() {
   trap - INT TERM EXIT
+  if [[ -n "$prometheus_pid" ]]; then
+    kill -TERM "$prometheus_pid" 2>/dev/null || true
+    wait "$prometheus_pid" 2>/dev/null || true
+    prometheus_pid=""
+  fi
   ((${#pids[@]})) || return 0
   echo
   echo "stopping: SIGTERM to each service, which drains in-flight RPCs"
@@ -107,6 +114,16 @@ if $smoke; then
   stop_all
   exit $?
 fi
+
+# A local Prometheus server scraping the four services (deploy/prometheus:
+# the same scrape config and alert rules as the deployment), its data in
+# data/prometheus/.
+if command -v prometheus >/dev/null; then
+  mkdir -p data/prometheus
+  prometheus --config.file=deploy/prometheus/prometheus.yml --storage.tsdb.path=data/prometheus \
+    --web.listen-address=127.0.0.1:9090 >"$logs/prometheus.log" 2>&1 &
+  prometheus_pid=$!
+fi
 echo
 echo "recommender demo: MovieLens from r-cran-dslabs, loaded through the public RPCs"
 scripts/data/movielens.sh
@@ -125,6 +142,25 @@ echo "gateway demo: the public entry point, called with the demo key (data/gatew
 build/services/gateway/tools/aigc-gateway-demo --target=127.0.0.1:50050 \
   --api_key_file=data/gateway/demo_key --admin_key_file=data/gateway/demo_admin_key \
   --recommender_target=127.0.0.1:50051
+if [[ -n "$prometheus_pid" ]]; then
+  echo
+  echo "Prometheus (http://127.0.0.1:9090) scraping the services, 'up' per job:"
+  for _ in $(seq 40); do  # its first scrapes come within one 15 s interval
+    up=$(curl -sf 'http://127.0.0.1:9090/api/v1/query?query=up' 2>/dev/null || true)
+    [[ "$up" == *aigc-recommender* && "$up" == *aigc-gateway* && "$up" == *aigc-imagegen* &&
+       "$up" == *aigc-copywriter* ]] && break
+    sleep 0.5
+  done
+  UP_JSON="${up:-}" /usr/bin/python3 - <<'PY' || true
+import json, os
+try:
+    results = json.loads(os.environ["UP_JSON"])["data"]["result"]
+except (KeyError, ValueError):
+    results = []
+for result in sorted(results, key=lambda r: r["metric"]["job"]):
+    print("  %-18s up = %s" % (result["metric"]["job"], result["value"][1]))
+PY
+fi
 echo
 echo "all services up; press Ctrl-C to stop"
 wait -n "${pids[@]}" || true
