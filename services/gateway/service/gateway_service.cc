@@ -206,111 +206,114 @@ absl::Time StreamDeadlineOf(const grpc::CallbackServerContext& context) {
                                                                   : absl::FromChrono(deadline);
 }
 
-// Relays RecordEvents: each message of the caller is charged to its rate
-// limit (one unit), and written to the recommender before the next is read;
-// the first carries the request id and client name. The recommender's single
-// answer goes straight into the caller's response. Deletes itself once both
-// calls are done.
-class RecordEventsRelay final : public grpc::ServerReadReactor<rec::RecordEventsRequest>,
-                                public grpc::ClientWriteReactor<rec::RecordEventsRequest> {
- public:
-  using Server = grpc::ServerReadReactor<rec::RecordEventsRequest>;
-  using Client = grpc::ClientWriteReactor<rec::RecordEventsRequest>;
-
-  RecordEventsRelay(GatewayCore& core, grpc::CallbackServerContext* context,
-                    rec::RecordEventsResponse* response)
-      : core_(core), context_(context), response_(response) {
+// What the relays of caller-streaming calls (RecordEvents, LiveQA) share:
+// admission, stamping the first message, charging messages to the rate
+// limit, starting the backend call behind its breaker, and ending: the relay
+// deletes itself once both the caller's call and the backend's are done.
+template <typename ServerReactor>
+class StreamRelay : public ServerReactor {
+ protected:
+  StreamRelay(GatewayCore& core, grpc::CallbackServerContext* context, Backend& backend,
+              const char* method)
+      : core_(core), context_(context), backend_(backend), method_(method) {
     audited_.received = absl::Now();
-    audited_.method = FullMethod(kService, "RecordEvents");
-    absl::StatusOr<Caller> caller = core.admission().Admit(*context, false, /*units=*/0);
+    audited_.method = FullMethod(kService, method);
+  }
+
+  // Admits the caller, taking `units`; false (the call ended) when refused.
+  bool Admit(double units) {
+    absl::StatusOr<Caller> caller = core_.admission().Admit(*context_, false, units);
     if (!caller.ok()) {
-      core.CountRejected(RejectionReason(caller.status()));
+      core_.CountRejected(RejectionReason(caller.status()));
       End(caller.status());
-      return;
+      return false;
     }
     audited_.caller = *caller;
-    Server::StartRead(&message_);
+    return true;
   }
 
-  // From the caller.
-  void OnReadDone(bool ok) override {
-    if (backend_done_) return;  // a read cut short by the Finish after the backend ended
-    if (!ok) {                  // the caller half-closed
-      if (client_context_ == nullptr && !StartBackend()) return;
-      Client::StartWritesDone();
-      return;
-    }
-    if (absl::Status charged = core_.admission().Charge(*context_, audited_.caller, 1);
-        !charged.ok()) {
-      core_.CountRejected("rate_limited");
-      return Abort(charged);
-    }
-    if (client_context_ == nullptr) {
-      absl::StatusOr<std::string> request_id = Stamp(message_, audited_.caller);
-      if (!request_id.ok()) return Abort(request_id.status());
+  // Charges one message to the caller's rate limit; false (the call ending)
+  // when over it.
+  bool Charge() {
+    absl::Status charged = core_.admission().Charge(*context_, audited_.caller, 1);
+    if (charged.ok()) return true;
+    core_.CountRejected("rate_limited");
+    Abort(charged);
+    return false;
+  }
+
+  bool BackendStarted() const { return client_context_ != nullptr; }
+
+  // For the caller's first message: stamps it, then starts the backend call
+  // with `start(client_context)`. False (the call ending) on a bad request id
+  // or an open circuit.
+  template <typename Message, typename Start>
+  bool StartBackend(Message* first, Start start) {
+    if (first != nullptr) {
+      absl::StatusOr<std::string> request_id = Stamp(*first, audited_.caller);
+      if (!request_id.ok()) {
+        Abort(request_id.status());
+        return false;
+      }
       audited_.request_id = *request_id;
       context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
-      if (!StartBackend()) return;
     }
-    Client::StartWrite(&message_);
-  }
-
-  // To the recommender.
-  void OnWriteDone(bool ok) override {
-    if (ok) Server::StartRead(&message_);
-    // !ok: the recommender ended the call; OnDone(status) follows.
-  }
-  void OnDone(const grpc::Status& status) override {
-    backend_done_ = true;
-    const absl::Time ended = absl::Now();
-    core_.recommender().breaker().Record(status, ended);
-    core_.RecordBackendCall(core_.recommender(), "RecordEvents", status, ended - started_);
-    Finish(abort_.ok() ? status : status::ToGrpcStatus(abort_));
-  }
-  void OnDone() override { Release(); }
-
- private:
-  bool StartBackend() {
-    if (!core_.recommender().breaker().Allow(absl::Now())) {
+    if (!backend_.breaker().Allow(absl::Now())) {
       core_.CountRejected("circuit_open");
-      End(absl::UnavailableError(
-          "recommender is unavailable: its circuit is open after repeated failures"));
+      End(absl::UnavailableError(absl::StrCat(
+          backend_.name(), " is unavailable: its circuit is open after repeated failures")));
       return false;
     }
     client_context_ = core_.BackendContext(*context_, StreamDeadlineOf(*context_));
     started_ = absl::Now();
-    core_.recommender_stub().async()->RecordEvents(client_context_.get(), response_, this);
-    Client::StartCall();
+    start(client_context_.get());
     return true;
   }
 
+  // The backend call ended: the caller's call ends with its status (or the
+  // reason it was aborted).
+  void BackendDone(const grpc::Status& status) {
+    backend_done_ = true;
+    const absl::Time ended = absl::Now();
+    backend_.breaker().Record(status, ended);
+    core_.RecordBackendCall(backend_, method_, status, ended - started_);
+    FinishCall(abort_.ok() ? status : status::ToGrpcStatus(abort_));
+    Release();
+  }
+
+  // A read cut short by the Finish after the backend ended is to be ignored.
+  bool backend_done() const { return backend_done_; }
+
   // Ends the call with `status`: at once when no backend call was started,
-  // else by cancelling it (its OnDone then finishes with `status`).
+  // else by cancelling it (BackendDone then finishes with `status`).
   void Abort(const absl::Status& status) {
-    if (client_context_ == nullptr) return End(status);
+    if (!BackendStarted()) return End(status);
     abort_ = status;
     client_context_->TryCancel();
   }
 
-  // Finishes the caller's call without a backend call.
-  void End(const absl::Status& status) {
-    Finish(status::ToGrpcStatus(status));
-    Release();  // the backend side counts as done
-  }
-
-  void Finish(const grpc::Status& status) {
-    core_.Audit(*context_, audited_, status);
-    Server::Finish(status);
-  }
+  void CancelBackend() { client_context_->TryCancel(); }
 
   void Release() {
     if (++ends_ == 2) delete this;
   }
 
+ private:
+  // Finishes the caller's call without a backend call.
+  void End(const absl::Status& status) {
+    FinishCall(status::ToGrpcStatus(status));
+    Release();  // the backend side counts as done
+  }
+
+  void FinishCall(const grpc::Status& status) {
+    core_.Audit(*context_, audited_, status);
+    ServerReactor::Finish(status);
+  }
+
   GatewayCore& core_;
   grpc::CallbackServerContext* const context_;
-  rec::RecordEventsResponse* const response_;
-  rec::RecordEventsRequest message_;
+  Backend& backend_;
+  const char* const method_;
   std::unique_ptr<grpc::ClientContext> client_context_;
   absl::Time started_;
   absl::Status abort_;
@@ -319,51 +322,87 @@ class RecordEventsRelay final : public grpc::ServerReadReactor<rec::RecordEvents
   std::atomic<int> ends_{0};
 };
 
-// Relays a LiveQA session both ways, message by message: the caller's
-// messages (each question charged one unit of its rate limit; the first
-// stamped with the request id and client name) to the copywriter, the
-// copywriter's events back. Deletes itself once both calls are done.
-class LiveQaRelay final
-    : public grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse> {
+// Relays RecordEvents: each message of the caller is charged to its rate
+// limit (one unit), and written to the recommender before the next is read;
+// the first carries the request id and client name. The recommender's single
+// answer goes straight into the caller's response.
+class RecordEventsRelay final
+    : public StreamRelay<grpc::ServerReadReactor<rec::RecordEventsRequest>>,
+      public grpc::ClientWriteReactor<rec::RecordEventsRequest> {
  public:
-  using Server = grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse>;
+  using Server = grpc::ServerReadReactor<rec::RecordEventsRequest>;
+  using Client = grpc::ClientWriteReactor<rec::RecordEventsRequest>;
 
-  LiveQaRelay(GatewayCore& core, grpc::CallbackServerContext* context)
-      : core_(core), context_(context), backend_(this) {
-    audited_.received = absl::Now();
-    audited_.method = FullMethod(kService, "LiveQA");
-    absl::StatusOr<Caller> caller = core.admission().Admit(*context, false);
-    if (!caller.ok()) {
-      core.CountRejected(RejectionReason(caller.status()));
-      End(caller.status());
-      return;
-    }
-    audited_.caller = *caller;
-    Server::StartRead(&up_);
+  RecordEventsRelay(GatewayCore& core, grpc::CallbackServerContext* context,
+                    rec::RecordEventsResponse* response)
+      : StreamRelay(core, context, core.recommender(), "RecordEvents"),
+        core_(core),
+        response_(response) {
+    if (Admit(/*units=*/0)) Server::StartRead(&message_);
   }
 
   // From the caller.
   void OnReadDone(bool ok) override {
-    if (backend_done_) return;  // a read cut short by the Finish after the backend ended
-    if (!ok) {                  // the caller half-closed
-      if (client_context_ == nullptr && !StartBackend()) return;
+    if (backend_done()) return;
+    if (!ok) {  // the caller half-closed
+      if (!BackendStarted() && !StartBackend(static_cast<rec::RecordEventsRequest*>(nullptr),
+                                             [this](auto* c) { Start(c); })) {
+        return;
+      }
+      Client::StartWritesDone();
+      return;
+    }
+    if (!Charge()) return;
+    if (!BackendStarted() && !StartBackend(&message_, [this](auto* c) { Start(c); })) return;
+    Client::StartWrite(&message_);
+  }
+
+  // To the recommender.
+  void OnWriteDone(bool ok) override {
+    if (ok) Server::StartRead(&message_);
+    // !ok: the recommender ended the call; OnDone(status) follows.
+  }
+  void OnDone(const grpc::Status& status) override { BackendDone(status); }
+  void OnDone() override { Release(); }
+
+ private:
+  void Start(grpc::ClientContext* client_context) {
+    core_.recommender_stub().async()->RecordEvents(client_context, response_, this);
+    Client::StartCall();
+  }
+
+  GatewayCore& core_;
+  rec::RecordEventsResponse* const response_;
+  rec::RecordEventsRequest message_;
+};
+
+// Relays a LiveQA session both ways, message by message: the caller's
+// messages (opening the session and each question charged one unit of its
+// rate limit; the first stamped with the request id and client name) to the
+// copywriter, the copywriter's events back.
+class LiveQaRelay final
+    : public StreamRelay<grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse>> {
+ public:
+  using Server = grpc::ServerBidiReactor<copy::LiveQARequest, copy::LiveQAResponse>;
+
+  LiveQaRelay(GatewayCore& core, grpc::CallbackServerContext* context)
+      : StreamRelay(core, context, core.copywriter(), "LiveQA"), core_(core), backend_(this) {
+    if (Admit(/*units=*/1)) Server::StartRead(&up_);
+  }
+
+  // From the caller.
+  void OnReadDone(bool ok) override {
+    if (backend_done()) return;
+    if (!ok) {  // the caller half-closed
+      if (!BackendStarted() && !StartBackend(static_cast<copy::LiveQARequest*>(nullptr),
+                                             [this](auto* c) { Start(c); })) {
+        return;
+      }
       backend_.StartWritesDone();
       return;
     }
-    if (up_.has_question()) {
-      if (absl::Status charged = core_.admission().Charge(*context_, audited_.caller, 1);
-          !charged.ok()) {
-        core_.CountRejected("rate_limited");
-        return Abort(charged);
-      }
-    }
-    if (client_context_ == nullptr) {
-      absl::StatusOr<std::string> request_id = Stamp(up_, audited_.caller);
-      if (!request_id.ok()) return Abort(request_id.status());
-      audited_.request_id = *request_id;
-      context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
-      if (!StartBackend()) return;
-    }
+    if (up_.has_question() && !Charge()) return;
+    if (!BackendStarted() && !StartBackend(&up_, [this](auto* c) { Start(c); })) return;
     backend_.StartWrite(&up_);
   }
   // To the caller.
@@ -371,13 +410,14 @@ class LiveQaRelay final
     if (ok) {
       backend_.StartRead(&down_);
     } else {
-      client_context_->TryCancel();  // the caller is gone
+      CancelBackend();  // the caller is gone
     }
   }
   void OnDone() override { Release(); }
 
  private:
-  // The call to the copywriter.
+  // The call to the copywriter (its own object: both sides of a bidi relay
+  // have OnReadDone and OnWriteDone).
   class Backend final : public grpc::ClientBidiReactor<copy::LiveQARequest, copy::LiveQAResponse> {
    public:
     explicit Backend(LiveQaRelay* relay) : relay_(relay) {}
@@ -394,61 +434,16 @@ class LiveQaRelay final
     LiveQaRelay* const relay_;
   };
 
-  bool StartBackend() {
-    if (!core_.copywriter().breaker().Allow(absl::Now())) {
-      core_.CountRejected("circuit_open");
-      End(absl::UnavailableError(
-          "copywriter is unavailable: its circuit is open after repeated failures"));
-      return false;
-    }
-    client_context_ = core_.BackendContext(*context_, StreamDeadlineOf(*context_));
-    started_ = absl::Now();
-    core_.copywriter_stub().async()->LiveQA(client_context_.get(), &backend_);
+  void Start(grpc::ClientContext* client_context) {
+    core_.copywriter_stub().async()->LiveQA(client_context, &backend_);
     backend_.StartRead(&down_);
     backend_.StartCall();
-    return true;
-  }
-
-  void BackendDone(const grpc::Status& status) {
-    backend_done_ = true;
-    const absl::Time ended = absl::Now();
-    core_.copywriter().breaker().Record(status, ended);
-    core_.RecordBackendCall(core_.copywriter(), "LiveQA", status, ended - started_);
-    Finish(abort_.ok() ? status : status::ToGrpcStatus(abort_));
-    Release();
-  }
-
-  void Abort(const absl::Status& status) {
-    if (client_context_ == nullptr) return End(status);
-    abort_ = status;
-    client_context_->TryCancel();
-  }
-
-  void End(const absl::Status& status) {
-    Finish(status::ToGrpcStatus(status));
-    Release();  // the backend side counts as done
-  }
-
-  void Finish(const grpc::Status& status) {
-    core_.Audit(*context_, audited_, status);
-    Server::Finish(status);
-  }
-
-  void Release() {
-    if (++ends_ == 2) delete this;
   }
 
   GatewayCore& core_;
-  grpc::CallbackServerContext* const context_;
   Backend backend_;
   copy::LiveQARequest up_;
   copy::LiveQAResponse down_;
-  std::unique_ptr<grpc::ClientContext> client_context_;
-  absl::Time started_;
-  absl::Status abort_;
-  AuditedCall audited_;
-  std::atomic<bool> backend_done_{false};
-  std::atomic<int> ends_{0};
 };
 
 }  // namespace
