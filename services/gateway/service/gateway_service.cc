@@ -35,10 +35,8 @@ absl::StatusOr<std::string> Stamp(Request& request, const Caller& caller) {
 }
 
 // The user a request is about, for the audit log (pseudonymised there).
-std::string UserOf(const recommender::v1::RecommendRequest& request) { return request.user_id(); }
-std::string UserOf(const recommender::v1::SimilarItemsRequest& request) {
-  return request.user_id();
-}
+std::string UserOf(const rec::RecommendRequest& request) { return request.user_id(); }
+std::string UserOf(const rec::SimilarItemsRequest& request) { return request.user_id(); }
 template <typename Request>
 std::string UserOf(const Request&) {
   return "";
@@ -85,9 +83,9 @@ struct UnaryCall {
   AuditedCall audited;
 };
 
-// `start(client_context, request, response, done)` issues the backend call
-// (a stub's async() method) for the gateway method `service`/`method`, which
-// forwards to the backend's method of the same name as `backend_method`.
+// Forwards the gateway method `service`/`method` to the backend method
+// `backend_method`, which `start(client_context, request, response, done)`
+// calls (a stub's async() method).
 template <typename Request, typename Response, typename Start>
 grpc::ServerUnaryReactor* ForwardUnary(GatewayCore& core, grpc::CallbackServerContext* context,
                                        absl::string_view service, const char* method,
