@@ -15,6 +15,7 @@ Run by ctest (tests/python/CMakeLists.txt) with the paths of the tools and
 binaries; run it with /usr/bin/python3, which owns Debian's grpcio.
 """
 import argparse
+from concurrent import futures
 import hashlib
 import importlib
 import json
@@ -775,6 +776,56 @@ class GatewayEndToEndTest(unittest.TestCase):
             time.sleep(0.1)
         self.assertFalse(recovered.partial, recovered)
         self.assertEqual([c.image.seed for c in recovered.cards], [c.image.seed for c in full.cards])
+
+
+class HedgingTest(unittest.TestCase):
+    """The gateway hedges Recommend: a Python recommender that answers its
+    first call only after seconds, and the next at once, is asked through a
+    gateway with --hedge_after=50ms. The answer comes from the second attempt,
+    long before the first would have answered, and the first is cancelled."""
+
+    def setUp(self):
+        self.rec = stub_module("aigc.recommender.v1.recommender_pb2")
+        rec_rpc = stub_module("aigc.recommender.v1.recommender_pb2_grpc")
+        gateway_rpc = stub_module("aigc.gateway.v1.gateway_pb2_grpc")
+        self.calls, self.cancelled = [], threading.Event()
+        test = self
+
+        class SlowFirst(rec_rpc.RecommenderServiceServicer):
+            def Recommend(self, request, context):
+                test.calls.append(request.user_id)
+                if len(test.calls) == 1:
+                    context.add_callback(test.cancelled.set)
+                    time.sleep(3)
+                return test.rec.RecommendResponse(
+                    items=[test.rec.RecommendedItem(item_id=f"attempt-{len(test.calls)}", rank=1)])
+
+        self.backend = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+        rec_rpc.add_RecommenderServiceServicer_to_server(SlowFirst(), self.backend)
+        backend_port = self.backend.add_insecure_port("127.0.0.1:0")
+        self.backend.start()
+        self.addCleanup(self.backend.stop, None)
+        self.dir = tempfile.TemporaryDirectory(prefix="aigc-hedge-")
+        self.addCleanup(self.dir.cleanup)
+        keys = pathlib.Path(self.dir.name) / "api_keys.txt"
+        keys.write_text(f"sha256:{hashlib.sha256(b'aigc_hedge').hexdigest()} hedge user 100 100\n")
+        self.gateway = Server(ARGS.gateway, [f"--api_keys_file={keys}",
+                                             f"--recommender_target=127.0.0.1:{backend_port}",
+                                             "--hedge_after=50ms"])
+        self.addCleanup(self.stop_gateway)
+        self.stub = gateway_rpc.GatewayServiceStub(self.gateway.channel)
+
+    def stop_gateway(self):
+        self.gateway.channel.close()
+        self.assertEqual(self.gateway.stop(), 0, "".join(self.gateway.stderr))
+
+    def test_a_slow_first_attempt_is_overtaken_by_the_hedge(self):
+        response = self.stub.Recommend(self.rec.RecommendRequest(user_id="u1"),
+                                       metadata=[("x-api-key", "aigc_hedge")], timeout=10)
+        # The second attempt's answer, so the caller did not wait for the first.
+        self.assertEqual([item.item_id for item in response.items], ["attempt-2"])
+        self.assertEqual(self.calls, ["u1", "u1"])
+        self.assertTrue(self.cancelled.wait(5), "the slow first attempt was not cancelled")
 
 
 def png_chunks(data):

@@ -38,7 +38,12 @@ GatewayCore::GatewayCore(const GatewayBackends& backends, gateway_auth::ApiKeySt
       rejected_(prometheus::BuildCounter()
                     .Name("aigc_gateway_rejected_total")
                     .Help("Calls the gateway refused before reaching a backend, by reason")
-                    .Register(registry)) {}
+                    .Register(registry)),
+      hedges_(prometheus::BuildCounter()
+                  .Name("aigc_gateway_hedges_total")
+                  .Help("Second attempts of hedged calls (the first had not answered after "
+                        "--hedge_after), by backend")
+                  .Register(registry)) {}
 
 absl::Time GatewayCore::DeadlineOf(const grpc::CallbackServerContext& context) const {
   const auto deadline = context.deadline();
@@ -87,6 +92,10 @@ void GatewayCore::RecordBackendCall(const Backend& backend, absl::string_view me
 
 void GatewayCore::CountRejected(absl::string_view reason) {
   rejected_.Add({{"reason", std::string(reason)}}).Increment();
+}
+
+void GatewayCore::CountHedge(const Backend& backend) {
+  hedges_.Add({{"backend", backend.name()}}).Increment();
 }
 
 absl::string_view RejectionReason(const absl::Status& status) {

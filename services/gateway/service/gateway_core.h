@@ -22,6 +22,7 @@
 #include "services/gateway/auth/audit_log.h"
 #include "services/gateway/service/admission.h"
 #include "services/gateway/service/backend.h"
+#include "services/gateway/service/delayed_tasks.h"
 
 namespace aigc::gateway {
 
@@ -50,6 +51,11 @@ struct GatewayOptions {
   absl::Duration assembly_reserve = absl::Milliseconds(20);
   // GetProductCards: copy and image calls one request may have in flight.
   int max_fanout = 8;
+  // Hedging of the cheap idempotent reads (Recommend, SimilarItems): when
+  // the backend has not answered after this long, the same call is sent
+  // again (round robin: to another replica when there is one) and the first
+  // answer wins. Zero = no hedging.
+  absl::Duration hedge_after = absl::ZeroDuration();
 };
 
 class GatewayCore {
@@ -57,8 +63,8 @@ class GatewayCore {
   // Everything must outlive the core. Registers the gateway's metrics:
   // aigc_gateway_backend_calls_total{backend,method,code} (codes labelled as
   // grpc_server_handled_total labels them),
-  // aigc_gateway_backend_seconds{backend} and
-  // aigc_gateway_rejected_total{reason}.
+  // aigc_gateway_backend_seconds{backend}, aigc_gateway_rejected_total{reason}
+  // and aigc_gateway_hedges_total{backend}.
   // `audit` records every call (a disabled log records nothing); user ids
   // are logged as Pseudonym(user_id, pseudonym_secret).
   GatewayCore(const GatewayBackends& backends, gateway_auth::ApiKeyStore* keys,
@@ -95,6 +101,11 @@ class GatewayCore {
   // reason: "unauthenticated", "permission_denied", "rate_limited",
   // "circuit_open", "invalid_argument".
   void CountRejected(absl::string_view reason);
+  // A hedged call sent its second attempt to `backend`.
+  void CountHedge(const Backend& backend);
+
+  // Where hedged calls schedule their second attempt.
+  DelayedTasks& timers() { return timers_; }
 
  private:
   const GatewayBackends backends_;
@@ -110,6 +121,8 @@ class GatewayCore {
   prometheus::Family<prometheus::Counter>& backend_calls_;
   prometheus::Family<prometheus::Histogram>& backend_seconds_;
   prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Counter>& hedges_;
+  DelayedTasks timers_;
 };
 
 // The aigc_gateway_rejected_total reason for an admission failure.

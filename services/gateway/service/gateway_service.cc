@@ -1,5 +1,6 @@
 #include "services/gateway/service/gateway_service.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -7,7 +8,9 @@
 #include <string>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/rpc/request_context.h"
 #include "common/rpc/unary_call.h"
@@ -73,27 +76,69 @@ std::string FullMethod(absl::string_view service, absl::string_view method) {
   return absl::StrCat("/", service, "/", method);
 }
 
-// One forwarded unary call: the request copy and the backend call's context
-// live until the backend answers.
-template <typename Request>
+// One forwarded unary call: the request copy and, per attempt (a second one
+// only when a hedged call sends it), the backend call's context and answer.
+template <typename Request, typename Response>
 struct UnaryCall {
+  struct Attempt {
+    std::unique_ptr<grpc::ClientContext> context;
+    Response response;
+    absl::Time started;
+  };
   Request request;
-  std::unique_ptr<grpc::ClientContext> context;
-  absl::Time started;
   AuditedCall audited;
+  absl::Time deadline;
+  absl::Mutex mu;
+  std::array<Attempt, 2> attempts;
+  int sent ABSL_GUARDED_BY(mu) = 0;         // attempts sent
+  int outstanding ABSL_GUARDED_BY(mu) = 0;  // attempts not answered yet
+  bool finished ABSL_GUARDED_BY(mu) = false;
 };
+
+// Sends attempt `i` of `call`, whose context is set. The first attempt to
+// succeed answers the caller (the other is cancelled); a failed attempt
+// answers only when no other is outstanding.
+template <typename Request, typename Response, typename Start>
+void SendAttempt(GatewayCore& core, Backend& backend, const char* backend_method,
+                 grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
+                 Response* response, const std::shared_ptr<UnaryCall<Request, Response>>& call,
+                 const Start& start, int i) {
+  auto& attempt = call->attempts[i];
+  attempt.started = absl::Now();
+  start(
+      attempt.context.get(), &call->request, &attempt.response,
+      [&core, &backend, backend_method, context, reactor, response, call, i](grpc::Status status) {
+        auto& attempt = call->attempts[i];
+        const absl::Time ended = absl::Now();
+        backend.breaker().Record(status, ended);
+        core.RecordBackendCall(backend, backend_method, status, ended - attempt.started);
+        grpc::ClientContext* other = nullptr;
+        {
+          absl::MutexLock lock(&call->mu);
+          --call->outstanding;
+          if (call->finished || (!status.ok() && call->outstanding > 0)) return;
+          call->finished = true;
+          if (call->sent > 1) other = call->attempts[1 - i].context.get();
+        }
+        if (other != nullptr) other->TryCancel();
+        if (status.ok()) response->Swap(&attempt.response);
+        core.Audit(*context, call->audited, status);
+        reactor->Finish(status);
+      });
+}
 
 // Forwards the gateway method `service`/`method` to the backend method
 // `backend_method`, which `start(client_context, request, response, done)`
-// calls (a stub's async() method).
+// calls (a stub's async() method). A `hedged` call sends a second attempt
+// when the first has not answered after GatewayOptions::hedge_after.
 template <typename Request, typename Response, typename Start>
 grpc::ServerUnaryReactor* ForwardUnary(GatewayCore& core, grpc::CallbackServerContext* context,
                                        absl::string_view service, const char* method,
                                        const char* backend_method, Backend& backend,
-                                       bool admin_only, const Request& request, Response* response,
-                                       Start start) {
+                                       bool admin_only, bool hedged, const Request& request,
+                                       Response* response, Start start) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto call = std::make_shared<UnaryCall<Request>>();
+  auto call = std::make_shared<UnaryCall<Request, Response>>();
   call->audited = {
       .received = absl::Now(), .method = FullMethod(service, method), .user_id = UserOf(request)};
   call->request = request;
@@ -105,16 +150,28 @@ grpc::ServerUnaryReactor* ForwardUnary(GatewayCore& core, grpc::CallbackServerCo
     reactor->Finish(status);
     return reactor;
   }
-  call->context = core.BackendContext(*context, core.DeadlineOf(*context));
-  call->started = absl::Now();
-  start(call->context.get(), &call->request, response,
-        [&core, &backend, call, reactor, context, backend_method](grpc::Status status) {
-          const absl::Time ended = absl::Now();
-          backend.breaker().Record(status, ended);
-          core.RecordBackendCall(backend, backend_method, status, ended - call->started);
-          core.Audit(*context, call->audited, status);
-          reactor->Finish(status);
-        });
+  call->deadline = core.DeadlineOf(*context);
+  call->attempts[0].context = core.BackendContext(*context, call->deadline);
+  {
+    absl::MutexLock lock(&call->mu);
+    call->sent = call->outstanding = 1;
+  }
+  const absl::Duration hedge_after = core.options().hedge_after;
+  if (hedged && hedge_after > absl::ZeroDuration()) {
+    core.timers().Schedule(absl::Now() + hedge_after, [&core, &backend, backend_method, context,
+                                                       reactor, response, call, start] {
+      {
+        absl::MutexLock lock(&call->mu);
+        if (call->finished || !backend.breaker().Allow(absl::Now())) return;
+        call->attempts[1].context = core.BackendContext(*context, call->deadline);
+        call->sent = 2;
+        ++call->outstanding;
+      }
+      core.CountHedge(backend);
+      SendAttempt(core, backend, backend_method, context, reactor, response, call, start, 1);
+    });
+  }
+  SendAttempt(core, backend, backend_method, context, reactor, response, call, start, 0);
   return reactor;
 }
 
@@ -450,7 +507,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::Recommend(grpc::CallbackServerCont
                                                         const rec::RecommendRequest* request,
                                                         rec::RecommendResponse* response) {
   return ForwardUnary(*core_, context, kService, "Recommend", "Recommend", core_->recommender(),
-                      false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+                      false, true, *request, response,
+                      [this](auto* c, auto* q, auto* r, auto done) {
                         core_->recommender_stub().async()->Recommend(c, q, r, std::move(done));
                       });
 }
@@ -459,7 +517,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::SimilarItems(grpc::CallbackServerC
                                                            const rec::SimilarItemsRequest* request,
                                                            rec::SimilarItemsResponse* response) {
   return ForwardUnary(*core_, context, kService, "SimilarItems", "SimilarItems",
-                      core_->recommender(), false, *request, response,
+                      core_->recommender(), false, true, *request, response,
                       [this](auto* c, auto* q, auto* r, auto done) {
                         core_->recommender_stub().async()->SimilarItems(c, q, r, std::move(done));
                       });
@@ -469,7 +527,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::WriteEvents(grpc::CallbackServerCo
                                                           const rec::WriteEventsRequest* request,
                                                           rec::WriteEventsResponse* response) {
   return ForwardUnary(*core_, context, kService, "WriteEvents", "WriteEvents", core_->recommender(),
-                      false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+                      false, false, *request, response,
+                      [this](auto* c, auto* q, auto* r, auto done) {
                         core_->recommender_stub().async()->WriteEvents(c, q, r, std::move(done));
                       });
 }
@@ -488,7 +547,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GenerateCopy(grpc::CallbackServerC
                                                            const copy::GenerateCopyRequest* request,
                                                            copy::GenerateCopyResponse* response) {
   return ForwardUnary(*core_, context, kService, "GenerateCopy", "GenerateCopy",
-                      core_->copywriter(), false, *request, response,
+                      core_->copywriter(), false, false, *request, response,
                       [this](auto* c, auto* q, auto* r, auto done) {
                         core_->copywriter_stub().async()->GenerateCopy(c, q, r, std::move(done));
                       });
@@ -507,7 +566,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GenerateImages(grpc::CallbackServe
                                                              const img::GenerateRequest* request,
                                                              img::GenerateResponse* response) {
   return ForwardUnary(*core_, context, kService, "GenerateImages", "Generate", core_->imagegen(),
-                      false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+                      false, false, *request, response,
+                      [this](auto* c, auto* q, auto* r, auto done) {
                         core_->imagegen_stub().async()->Generate(c, q, r, std::move(done));
                       });
 }
@@ -531,7 +591,7 @@ grpc::ServerUnaryReactor* GatewayAdminServiceImpl::Train(grpc::CallbackServerCon
                                                          const rec::TrainRequest* request,
                                                          rec::TrainResponse* response) {
   return ForwardUnary(*core_, context, kAdminService, "Train", "Train", core_->recommender(), true,
-                      *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+                      false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
                         core_->recommender_admin_stub().async()->Train(c, q, r, std::move(done));
                       });
 }
@@ -541,7 +601,7 @@ grpc::ServerUnaryReactor* GatewayAdminServiceImpl::GetTrainingJob(
     rec::GetTrainingJobResponse* response) {
   return ForwardUnary(
       *core_, context, kAdminService, "GetTrainingJob", "GetTrainingJob", core_->recommender(),
-      true, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+      true, false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
         core_->recommender_admin_stub().async()->GetTrainingJob(c, q, r, std::move(done));
       });
 }
@@ -551,7 +611,7 @@ grpc::ServerUnaryReactor* GatewayAdminServiceImpl::ReloadModel(
     rec::ReloadModelResponse* response) {
   return ForwardUnary(
       *core_, context, kAdminService, "ReloadModel", "ReloadModel", core_->recommender(), true,
-      *request, response, [this](auto* c, auto* q, auto* r, auto done) {
+      false, *request, response, [this](auto* c, auto* q, auto* r, auto done) {
         core_->recommender_admin_stub().async()->ReloadModel(c, q, r, std::move(done));
       });
 }
