@@ -51,13 +51,6 @@ absl::StatusOr<Prepared> Prepare(grpc::CallbackServerContext* context,
   return prepared;
 }
 
-// Why texts stopped early: the caller went away or its deadline passed.
-absl::Status EndedEarly(grpc::CallbackServerContext* context, absl::Time deadline) {
-  if (context->IsCancelled()) return absl::CancelledError("the call was cancelled");
-  if (absl::Now() >= deadline) return absl::DeadlineExceededError("deadline passed while writing");
-  return absl::OkStatus();
-}
-
 GenerationJob MakeJob(const Prepared& prepared, grpc::CallbackServerContext* context) {
   return GenerationJob{.model = prepared.model,
                        .model_owner = prepared.loaded,
@@ -106,7 +99,7 @@ grpc::ServerUnaryReactor* CopywriterServiceImpl::GenerateCopy(
   };
   job.on_done = [this, reactor, response, context, shared](
                     absl::StatusOr<std::vector<GeneratedText>> texts) {
-    absl::Status status = texts.ok() ? EndedEarly(context, shared->deadline) : texts.status();
+    absl::Status status = texts.ok() ? rpc::CheckCallAlive(*context, absl::Now()) : texts.status();
     if (!status.ok()) {
       rpc::LogIfServerFault("GenerateCopy", shared->request_id, status);
       reactor->Finish(status::ToGrpcStatus(status));
@@ -241,7 +234,7 @@ class CopywriterServiceImpl::CopyStream final
 
   // Called on the scheduler's thread, once.
   void OnTexts(const absl::StatusOr<std::vector<GeneratedText>>& texts) {
-    absl::Status status = texts.ok() ? EndedEarly(context_, prepared_.deadline) : texts.status();
+    absl::Status status = texts.ok() ? rpc::CheckCallAlive(*context_, absl::Now()) : texts.status();
     if (!status.ok()) {
       rpc::LogIfServerFault("StreamCopy", prepared_.request_id, status);
       writer_.Finish(status::ToGrpcStatus(status));

@@ -41,7 +41,7 @@ const std::vector<Route>& GatewayRoutes();
 int HttpStatusFromGrpc(grpc::StatusCode code);
 
 // The code's canonical name, e.g. "INVALID_ARGUMENT".
-std::string_view GrpcCodeName(grpc::StatusCode code);
+std::string GrpcCodeName(grpc::StatusCode code);
 
 // An error response: `http_status` with the JSON body
 //   {"code": <http_status>, "status": "<status_name>", "message": "<message>"}

@@ -43,14 +43,6 @@ common::v1::ModelRef RefOf(const common::v1::ModelRef& serving, int64_t version)
   return ref;
 }
 
-// The status of a call whose images are all drawn but that cannot be
-// answered usefully any more.
-absl::Status EndedEarly(grpc::CallbackServerContext* context, absl::Time deadline) {
-  if (context->IsCancelled()) return absl::CancelledError("the call was cancelled");
-  if (absl::Now() >= deadline) return absl::DeadlineExceededError("deadline passed");
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 ImageGenServiceImpl::ImageGenServiceImpl(ImageGenDeps deps, prometheus::Registry& registry)
@@ -153,7 +145,7 @@ grpc::ServerUnaryReactor* ImageGenServiceImpl::Generate(grpc::CallbackServerCont
                                const Prepared& call = answer->prepared;
                                absl::MutexLock lock(&answer->mu);
                                if (status.ok()) status = answer->encoding;
-                               if (status.ok()) status = EndedEarly(context, call.deadline);
+                               if (status.ok()) status = rpc::CheckCallAlive(*context, absl::Now());
                                if (!status.ok()) {
                                  rpc::LogIfServerFault("Generate", call.request_id, status);
                                  reactor->Finish(status::ToGrpcStatus(status));
@@ -225,7 +217,7 @@ class ImageGenServiceImpl::ImageStream final
       absl::MutexLock lock(&mu_);
       if (status.ok()) status = encoding_;
     }
-    if (status.ok()) status = EndedEarly(context_, prepared_.deadline);
+    if (status.ok()) status = rpc::CheckCallAlive(*context_, absl::Now());
     if (!status.ok()) rpc::LogIfServerFault("GenerateStream", prepared_.request_id, status);
     writer_.Finish(status::ToGrpcStatus(status));
   }
