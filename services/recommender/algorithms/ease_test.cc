@@ -29,6 +29,34 @@ TEST(EaseTest, MatchesTheClosedFormOnTwoItems) {
   EXPECT_NEAR(ScoresOf(**model, ProfileOf(**model, {"a"})).at("b"), 1.0 / 3, 1e-6);
 }
 
+TEST(EaseTest, WeighsRatedInteractionsByTheirStars) {
+  // u0 rated a 5 and b 1, u1 viewed a. Rating weight 0.25: x_u0a = 1.5,
+  // x_u0b = 0.5, x_u1a = 1, so G = [[3.25, 0.75], [0.75, 0.25]]; lambda 1:
+  // P = [[1.25, -0.75], [-0.75, 4.25]] / 4.75, B_ab = 0.75 / 4.25 = 3/17 and
+  // B_ba = 0.75 / 1.25 = 0.6.
+  TrainingSet set = MakeSet({{"u0", "a"}, {"u0", "b"}, {"u1", "a"}});
+  set.interactions[0].rating = 5.0f;
+  set.interactions[1].rating = 1.0f;
+  auto model = Train(v1::ALGORITHM_EASE, set,
+                     {{"ease.lambda", "1"}, {"ease.rating_weight", "0.25"},
+                      {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NEAR(SimilarOf(**model, "a").at("b"), 3.0 / 17, 1e-6);
+  EXPECT_NEAR(SimilarOf(**model, "b").at("a"), 0.6, 1e-6);
+  // A history scores as it was trained: a rated 5 enters as 1.5, unrated as 1.
+  UserProfile profile = ProfileOf(**model, {"a"});
+  EXPECT_NEAR(ScoresOf(**model, profile).at("b"), 3.0 / 17, 1e-6);
+  profile.ratings[0] = 5.0f;
+  EXPECT_NEAR(ScoresOf(**model, profile).at("b"), 1.5 * 3.0 / 17, 1e-6);
+  // Rating weight 0 is the binary X of MatchesTheClosedFormOnTwoItems.
+  auto binary = Train(v1::ALGORITHM_EASE, set,
+                      {{"ease.lambda", "1"}, {"ease.rating_weight", "0"},
+                       {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  EXPECT_NEAR(SimilarOf(**binary, "a").at("b"), 1.0 / 3, 1e-6);
+  EXPECT_NEAR(ScoresOf(**binary, profile).at("b"), 1.0 / 3, 1e-6);
+}
+
 TEST(EaseTest, SatisfiesTheOptimalityCondition) {
   // Steck's solution makes (G + lambda I)(I - B) diagonal.
   const double lambda = 2;
