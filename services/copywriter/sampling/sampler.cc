@@ -36,6 +36,38 @@ absl::Status ValidateInputs(std::span<const float> logits,
   return absl::OkStatus();
 }
 
+// The ids of the `top_k` highest finite scores (all finite ones when top_k is
+// 0), highest first, ties to the smaller id.
+std::vector<int32_t> MostLikely(const std::vector<float>& scores, int top_k) {
+  using Entry = std::pair<float, int32_t>;  // (score, id)
+  const auto more_likely = [](const Entry& a, const Entry& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
+  const size_t limit = top_k > 0 ? static_cast<size_t>(top_k) : scores.size();
+  // A heap of the best `limit` so far whose top is the least likely of them.
+  // Ids come in increasing order, so a later id enters only with a strictly
+  // higher score; that comparison is cheap and almost always false.
+  std::vector<Entry> best;
+  best.reserve(std::min(limit, scores.size()));
+  for (size_t id = 0; id < scores.size(); ++id) {
+    const float score = scores[id];
+    if (score == -kInfinity) continue;
+    if (best.size() < limit) {
+      best.emplace_back(score, static_cast<int32_t>(id));
+      std::push_heap(best.begin(), best.end(), more_likely);
+    } else if (score > best.front().first) {
+      std::pop_heap(best.begin(), best.end(), more_likely);
+      best.back() = {score, static_cast<int32_t>(id)};
+      std::push_heap(best.begin(), best.end(), more_likely);
+    }
+  }
+  std::sort(best.begin(), best.end(), more_likely);
+  std::vector<int32_t> order;
+  order.reserve(best.size());
+  for (const Entry& entry : best) order.push_back(entry.second);
+  return order;
+}
+
 // Steps 1-4 of the pipeline on validated input.
 std::vector<TokenCandidate> Candidates(std::span<const float> logits,
                                   std::span<const int32_t> previous_tokens,
@@ -50,21 +82,7 @@ std::vector<TokenCandidate> Candidates(std::span<const float> logits,
     return {{static_cast<int32_t>(best - scores.begin()), 1.0}};
   }
 
-  std::vector<int32_t> order;
-  order.reserve(scores.size());
-  for (size_t id = 0; id < scores.size(); ++id) {
-    if (scores[id] != -kInfinity) order.push_back(static_cast<int32_t>(id));
-  }
-  const auto more_likely = [&scores](int32_t a, int32_t b) {
-    return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-  };
-  if (config.top_k > 0 && static_cast<size_t>(config.top_k) < order.size()) {
-    std::partial_sort(order.begin(), order.begin() + config.top_k, order.end(), more_likely);
-    order.resize(config.top_k);
-  } else {
-    std::sort(order.begin(), order.end(), more_likely);
-  }
-
+  const std::vector<int32_t> order = MostLikely(scores, config.top_k);
   // Softmax of scores / temperature over the survivors, shifted by the
   // maximum so that exp cannot overflow.
   const double max_score = scores[order.front()];
@@ -91,12 +109,13 @@ std::vector<TokenCandidate> Candidates(std::span<const float> logits,
   return candidates;
 }
 
-// log_softmax(logits)[id], computed in double.
+// log_softmax(logits)[id]. The exponentials are float (every term is <= 1,
+// so float loses nothing a reported score needs) and summed in double.
 double LogSoftmaxAt(std::span<const float> logits, int32_t id) {
-  const double max_logit = *std::max_element(logits.begin(), logits.end());
+  const float max_logit = *std::max_element(logits.begin(), logits.end());
   double sum = 0.0;
   for (const float logit : logits) sum += std::exp(logit - max_logit);
-  return logits[id] - max_logit - std::log(sum);
+  return static_cast<double>(logits[id] - max_logit) - std::log(sum);
 }
 
 }  // namespace

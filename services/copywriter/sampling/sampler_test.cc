@@ -1,6 +1,8 @@
 #include "services/copywriter/sampling/sampler.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -79,6 +81,28 @@ TEST(CandidateDistributionTest, TemperatureSharpensTheDistribution) {
 TEST(CandidateDistributionTest, TopKBreaksTiesBySmallerId) {
   const std::vector<float> logits = {1, 0, 1, 1};
   EXPECT_THAT(Ids(*CandidateDistribution(logits, {}, Plain(1, 2, 1))), ElementsAre(0, 2));
+}
+
+TEST(CandidateDistributionTest, TopKOfALargeVocabularyIsTheHeadOfAFullSort) {
+  // 3000 logits on a coarse grid (many ties) with every 7th masked.
+  std::vector<float> logits(3000);
+  uint32_t state = 12345;
+  for (size_t i = 0; i < logits.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    logits[i] = i % 7 == 0 ? -kInf : static_cast<float>(state >> 24) / 16.0f;
+  }
+  std::vector<int32_t> sorted;
+  for (int32_t id = 0; id < static_cast<int32_t>(logits.size()); ++id) {
+    if (logits[id] != -kInf) sorted.push_back(id);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](int32_t a, int32_t b) { return logits[a] > logits[b]; });
+  for (const int top_k : {1, 50, 1000, 0}) {
+    const size_t kept = top_k == 0 ? sorted.size() : static_cast<size_t>(top_k);
+    EXPECT_THAT(Ids(*CandidateDistribution(logits, {}, Plain(1, top_k, 1))),
+                ElementsAreArray(sorted.begin(), sorted.begin() + kept))
+        << "top_k " << top_k;
+  }
 }
 
 TEST(CandidateDistributionTest, MaskedTokensAreNeverCandidates) {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ATen/CPUGeneratorImpl.h"
+#include "ATen/Parallel.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -36,28 +37,100 @@ BlockImpl::BlockImpl(const LmConfig& config) : num_heads_(config.num_heads) {
   mlp_out_ = register_module(kMlpOut, torch::nn::Linear(config.d_ff, d));
 }
 
-torch::Tensor BlockImpl::Forward(const torch::Tensor& x, const torch::Tensor& blocked,
-                                 const KeyValueSource& key_values, DropoutSource* dropout) {
+torch::Tensor BlockImpl::Forward(const torch::Tensor& x, const Attention& attention,
+                                 DropoutSource* dropout) {
   const int64_t batch = x.size(0);
   const int64_t length = x.size(1);
   const int64_t d = x.size(2);
-  const int64_t head_dim = d / num_heads_;
-  // [3, B, H, N, head_dim]
   const torch::Tensor qkv = qkv_->forward(norm1_->forward(x))
-                                .view({batch, length, 3, num_heads_, head_dim})
-                                .permute({2, 0, 3, 1, 4});
-  const auto [keys, values] = key_values(qkv[1], qkv[2]);
-  torch::Tensor scores = torch::matmul(qkv[0], keys.transpose(-2, -1)) / std::sqrt(head_dim);
-  scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
-  torch::Tensor probs = torch::softmax(scores, -1);
-  if (dropout != nullptr) probs = dropout->Apply(probs);
-  torch::Tensor attended = attention_out_->forward(
-      torch::matmul(probs, values).transpose(1, 2).reshape({batch, length, d}));
+                                .view({batch, length, 3, num_heads_, d / num_heads_});
+  torch::Tensor attended = attention_out_->forward(attention(qkv));
   if (dropout != nullptr) attended = dropout->Apply(attended);
   const torch::Tensor h = x + attended;
   torch::Tensor mlp = mlp_out_->forward(torch::gelu(mlp_in_->forward(norm2_->forward(h))));
   if (dropout != nullptr) mlp = dropout->Apply(mlp);
   return h + mlp;
+}
+
+torch::Tensor MaskedAttention(const torch::Tensor& qkv, const torch::Tensor& blocked,
+                              const KeyValueSource& key_values, DropoutSource* dropout) {
+  const int64_t batch = qkv.size(0);
+  const int64_t length = qkv.size(1);
+  const int64_t head_dim = qkv.size(4);
+  const torch::Tensor heads_first = qkv.permute({2, 0, 3, 1, 4});  // [3, B, H, N, head_dim]
+  const auto [keys, values] = key_values(heads_first[1], heads_first[2]);
+  torch::Tensor scores = torch::matmul(heads_first[0], keys.transpose(-2, -1)) / std::sqrt(head_dim);
+  scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
+  torch::Tensor probs = torch::softmax(scores, -1);
+  if (dropout != nullptr) probs = dropout->Apply(probs);
+  return torch::matmul(probs, values).transpose(1, 2).reshape({batch, length, -1});
+}
+
+namespace {
+
+// sum_j a[j] * b[j] in eight independent partial sums, which the compiler
+// turns into vector instructions (a single running sum it may not reorder).
+float Dot(const float* a, const float* b, int64_t n) {
+  constexpr int kLanes = 8;
+  float partial[kLanes] = {};
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes) {
+    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += a[j + lane] * b[j + lane];
+  }
+  float sum = 0.0f;
+  for (; j < n; ++j) sum += a[j] * b[j];
+  for (const float p : partial) sum += p;
+  return sum;
+}
+
+}  // namespace
+
+torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
+                                   const std::vector<SequenceCache*>& caches, int layer) {
+  const torch::Tensor input = qkv.contiguous();
+  const int64_t batch = input.size(0);
+  const int64_t heads = input.size(3);
+  const int64_t head_dim = input.size(4);
+  const int64_t width = heads * head_dim;  // floats per query, key or value
+  torch::Tensor output = torch::zeros({batch, 1, width}, input.options());
+  const float* in = input.data_ptr<float>();
+  float* out = output.data_ptr<float>();
+  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  at::parallel_for(0, batch * heads, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> weights;
+    for (int64_t task = begin; task < end; ++task) {
+      const int64_t b = task / heads;
+      const int64_t offset = (task % heads) * head_dim;  // of the head in a query
+      SequenceCache& cache = *caches[b];
+      const int64_t position = cache.length;
+      // The cache is [H, context_length, head_dim], contiguous.
+      const int64_t head_stride = cache.keys[layer].size(1) * head_dim;
+      float* keys = cache.keys[layer].data_ptr<float>() + (task % heads) * head_stride;
+      float* values = cache.values[layer].data_ptr<float>() + (task % heads) * head_stride;
+      const float* query = in + b * 3 * width + offset;
+      std::copy_n(query + width, head_dim, keys + position * head_dim);
+      std::copy_n(query + 2 * width, head_dim, values + position * head_dim);
+
+      weights.resize(position + 1);
+      float max_score = -std::numeric_limits<float>::infinity();
+      for (int64_t t = 0; t <= position; ++t) {
+        weights[t] = Dot(query, keys + t * head_dim, head_dim) * scale;
+        max_score = std::max(max_score, weights[t]);
+      }
+      float total = 0.0f;
+      for (float& w : weights) {
+        w = std::exp(w - max_score);
+        total += w;
+      }
+      float* result = out + b * width + offset;
+      for (int64_t t = 0; t <= position; ++t) {
+        const float w = weights[t] / total;
+        const float* value = values + t * head_dim;
+        for (int64_t j = 0; j < head_dim; ++j) result[j] += w * value[j];
+      }
+    }
+  });
+  return output;
 }
 
 TransformerImpl::TransformerImpl(const LmConfig& config) : config_(config) {
@@ -107,7 +180,10 @@ torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens, DropoutSourc
   const KeyValueSource own = [](const torch::Tensor& k, const torch::Tensor& v) {
     return std::make_pair(k, v);
   };
-  for (Block& block : blocks_) x = block->Forward(x, blocked, own, dropout);
+  const Attention causal = [&](const torch::Tensor& qkv) {
+    return MaskedAttention(qkv, blocked, own, dropout);
+  };
+  for (Block& block : blocks_) x = block->Forward(x, causal, dropout);
   return Head(x);
 }
 
@@ -139,10 +215,14 @@ torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
   const torch::Tensor position_tensor = torch::tensor(positions).view({batch, width}).to(device);
   torch::Tensor x =
       token_embedding_->forward(token_tensor) + position_embedding_->forward(position_tensor);
-  // A query at position p sees the keys at positions <= p of its sequence.
+  // Decoding steps on the CPU take the single-query kernel; chunks of several
+  // tokens (prompts) and other devices the batched masked attention, where a
+  // query at position p sees the keys at positions <= p of its sequence.
+  const bool single_query = width == 1 && device.is_cpu();
   const torch::Tensor blocked =
-      torch::arange(keys, position_tensor.options()).view({1, 1, 1, keys}) >
-      position_tensor.view({batch, 1, width, 1});
+      single_query ? torch::Tensor()
+                   : torch::arange(keys, position_tensor.options()).view({1, 1, 1, keys}) >
+                         position_tensor.view({batch, 1, width, 1});
 
   const int64_t head_dim = config_.d_model / config_.num_heads;
   for (SequenceCache* cache : caches) {
@@ -168,7 +248,11 @@ torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
       }
       return std::make_pair(torch::stack(all_keys), torch::stack(all_values));
     };
-    x = blocks_[l]->Forward(x, blocked, cached, nullptr);
+    const Attention attention = [&](const torch::Tensor& qkv) {
+      return single_query ? SingleQueryAttention(qkv, caches, l)
+                          : MaskedAttention(qkv, blocked, cached, nullptr);
+    };
+    x = blocks_[l]->Forward(x, attention, nullptr);
   }
   const torch::Tensor rows = torch::arange(batch, position_tensor.options());
   const torch::Tensor logits = Head(x.index({rows, torch::tensor(last).to(device)}));

@@ -38,15 +38,33 @@ struct DropoutSource {
 using KeyValueSource = std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&,
                                                                              const torch::Tensor&)>;
 
+// Given a layer's queries, keys and values [B, N, 3, H, head_dim], returns
+// what each query attends to, heads concatenated: [B, N, H * head_dim].
+using Attention = std::function<torch::Tensor(const torch::Tensor& qkv)>;
+
+// Softmax attention of every query over key_values' keys except where
+// `blocked` [B or 1, 1, N, M] is true (every query keeps at least one key).
+// `dropout` null = no dropout.
+torch::Tensor MaskedAttention(const torch::Tensor& qkv, const torch::Tensor& blocked,
+                              const KeyValueSource& key_values, DropoutSource* dropout);
+
+// One query per sequence on the CPU (qkv [B, 1, 3, H, head_dim], float32):
+// appends each sequence's new key and value to its cache at cache->length
+// and attends to its positions 0..length. Equal to MaskedAttention over the
+// caches, but plain loops: for one query and a small head the batched
+// matmuls, masks and the copies that stack the caches cost more than the
+// arithmetic.
+torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
+                                   const std::vector<SequenceCache*>& caches, int layer);
+
 class BlockImpl : public torch::nn::Module {
  public:
   explicit BlockImpl(const LmConfig& config);
 
-  // x: [B, N, d_model]; `blocked` [B or 1, 1, N, M] is true where a query
-  // must not attend to a key (every query keeps at least one key). `dropout`
-  // null = no dropout.
-  torch::Tensor Forward(const torch::Tensor& x, const torch::Tensor& blocked,
-                        const KeyValueSource& key_values, DropoutSource* dropout);
+  // x: [B, N, d_model]; `attention` mixes the positions. `dropout` null = no
+  // dropout (after the attention's and the MLP's output projections).
+  torch::Tensor Forward(const torch::Tensor& x, const Attention& attention,
+                        DropoutSource* dropout);
 
  private:
   int64_t num_heads_;
