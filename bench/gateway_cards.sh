@@ -23,7 +23,7 @@
 # --deadline is each call's gRPC deadline, the gateway's time budget for the
 # cards: parts not done by then are left out (counted as partial answers), so
 # it is set far above the expected latency to measure whole cards.
-# $GATEWAY_FLAGS are passed to aigc-gateway (e.g. GATEWAY_FLAGS=--cards_max_fanout=20).
+# $GATEWAY_FLAGS are passed to aigc-gateway (e.g. GATEWAY_FLAGS=--cards_max_fanout=8).
 # Binaries come from $BUILD_DIR (default build); $AIGC_LOAD names another
 # aigc-load.
 set -euo pipefail

@@ -65,8 +65,9 @@ ABSL_FLAG(absl::Duration, hedge_after, absl::ZeroDuration(),
           "this long, send the call again (round robin: to another replica when there is one); "
           "the first answer wins. 0 = off. A value near the calls' p95 bounds their tail at the "
           "price of a few percent more calls.");
-ABSL_FLAG(int, cards_max_fanout, 8,
-          "GetProductCards: copy and image calls one request may have in flight (1..64).");
+ABSL_FLAG(int, cards_max_fanout, 20,
+          "GetProductCards: copy and image calls one request may have in flight (1..64). 20 "
+          "runs 10 cards' calls at once, so the copywriter decodes their copies in one batch.");
 ABSL_FLAG(int, http_port, -1,
           "Port of the HTTP/JSON façade (POST /v1/recommend, ...; docs/gateway.md) on --host; "
           "0 picks a free one (printed on stdout), -1 = no façade. E.g. 8080.");
