@@ -14,10 +14,11 @@ namespace {
 
 namespace v1 = aigc::recommender::v1;
 constexpr float kNotProposed = -std::numeric_limits<float>::infinity();
+constexpr double kMaxRatingWeight = 0.35;  // keeps every entry of X positive
 
 // An interaction's entry in EASE's input X: 1, or 1 + beta * (stars - 3) when
 // the user rated the item, so a loved item says more about the user's taste
-// than a disliked one. Stars are in [0.5, 5] and beta <= 0.35 (EaseParams), so
+// than a disliked one. Stars are in [0.5, 5] and beta <= kMaxRatingWeight, so
 // the entry stays positive.
 float InputEntry(float rating, float rating_weight) {
   return std::isnan(rating) ? 1.0f : 1.0f + rating_weight * (rating - 3.0f);
@@ -112,7 +113,7 @@ std::vector<ParamSpec> EaseParams() {
       {.key = "ease.rating_weight",
        .default_value = 0.1,
        .min = 0,
-       .max = 0.35,
+       .max = kMaxRatingWeight,
        .help = "Weight beta of explicit ratings in X: a rated pair enters as 1 + beta * "
                "(stars - 3), any other interaction as 1; 0 = binary X. 0.1 adds 0.8 % NDCG@10 "
                "on the MovieLens hold-out (docs/benchmarks.md)."},
@@ -221,6 +222,10 @@ absl::StatusOr<std::unique_ptr<RecModel>> LoadEase(IdIndex users, IdIndex items,
   absl::StatusOr<double> rating_weight = archive.GetNumber("rating_weight");
   if (!rating_weight.ok() && !absl::IsNotFound(rating_weight.status())) {
     return rating_weight.status();
+  }
+  if (rating_weight.ok() && !(*rating_weight >= 0 && *rating_weight <= kMaxRatingWeight)) {
+    return absl::DataLossError(absl::StrCat("ease archive: rating_weight ", *rating_weight,
+                                            " outside [0, ", kMaxRatingWeight, "]"));
   }
   return std::make_unique<EaseModel>(std::move(users), std::move(items), std::move(modelled),
                                      std::move(b.values),

@@ -57,6 +57,42 @@ TEST(EaseTest, WeighsRatedInteractionsByTheirStars) {
   EXPECT_NEAR(ScoresOf(**binary, profile).at("b"), 1.0 / 3, 1e-6);
 }
 
+// An EASE archive over items a, b with B_ab = 0.5, B_ba = 0.25.
+Archive TwoItemArchive() {
+  Archive archive;
+  archive.PutInts("modelled_items", {0, 1});
+  archive.PutFloats("b", 2, 2, {0.0f, 0.5f, 0.25f, 0.0f});
+  return archive;
+}
+
+absl::StatusOr<std::unique_ptr<RecModel>> LoadTwoItems(const Archive& archive) {
+  IdIndex users;
+  users.Add("u0");
+  IdIndex items;
+  items.Add("a");
+  items.Add("b");
+  return LoadEase(std::move(users), std::move(items), archive);
+}
+
+TEST(EaseTest, ASnapshotWithoutRatingWeightScoresTheBinaryHistory) {
+  // Written before ease.rating_weight existed: trained on binary X.
+  auto model = LoadTwoItems(TwoItemArchive());
+  ASSERT_TRUE(model.ok()) << model.status();
+  UserProfile profile = ProfileOf(**model, {"a"});
+  profile.ratings[0] = 5.0f;
+  EXPECT_NEAR(ScoresOf(**model, profile).at("b"), 0.5, 1e-6);
+
+  Archive weighted = TwoItemArchive();
+  weighted.PutNumber("rating_weight", 0.25);
+  model = LoadTwoItems(weighted);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NEAR(ScoresOf(**model, profile).at("b"), 1.5 * 0.5, 1e-6);
+
+  Archive corrupt = TwoItemArchive();
+  corrupt.PutNumber("rating_weight", 2.0);
+  EXPECT_EQ(LoadTwoItems(corrupt).status().code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(EaseTest, SatisfiesTheOptimalityCondition) {
   // Steck's solution makes (G + lambda I)(I - B) diagonal.
   const double lambda = 2;
