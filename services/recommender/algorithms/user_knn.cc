@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "Eigen/Cholesky"
+#include "Eigen/Core"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
@@ -67,15 +69,32 @@ absl::StatusOr<SparseMatrix> LoadRows(const Archive& archive, absl::string_view 
   return matrix;
 }
 
+// (X X^T + lambda I)^-1 over the training users' implicit rows X.
+absl::StatusOr<Eigen::MatrixXf> RidgeInverse(const SparseMatrix& implicit, double lambda) {
+  Eigen::MatrixXd gram = Eigen::MatrixXd(implicit.cast<double>() *
+                                         SparseMatrix(implicit.transpose()).cast<double>());
+  gram.diagonal().array() += lambda;
+  Eigen::LLT<Eigen::MatrixXd> cholesky(gram);
+  if (cholesky.info() != Eigen::Success) {
+    return absl::InternalError("user_knn: X X^T + lambda I is not positive definite");
+  }
+  gram.setIdentity();
+  cholesky.solveInPlace(gram);
+  return Eigen::MatrixXf(gram.cast<float>());
+}
+
 class UserKnnModel final : public RecModel {
  public:
+  // `ridge` is RidgeInverse's matrix for ridge weights, or empty for cosine
+  // neighbours.
   UserKnnModel(IdIndex users, IdIndex items, SparseMatrix implicit, SparseMatrix ratings, int k,
-               float shrinkage)
+               float shrinkage, Eigen::MatrixXf ridge)
       : RecModel(std::move(users), std::move(items)),
         implicit_(IndexRows(std::move(implicit))),
         ratings_(IndexRows(std::move(ratings))),
         k_(k),
-        shrinkage_(shrinkage) {
+        shrinkage_(shrinkage),
+        ridge_(std::move(ridge)) {
     user_means_.assign(ratings_.by_user.rows(), 0.0f);
     for (int32_t u = 0; u < ratings_.by_user.rows(); ++u) {
       const auto nonzeros = ratings_.by_user.row(u).nonZeros();
@@ -85,16 +104,19 @@ class UserKnnModel final : public RecModel {
 
   v1::Algorithm algorithm() const override { return v1::ALGORITHM_USER_KNN; }
 
-  // score_j = sum over the k training users most similar to the profile
-  // (shrunk cosine) of similarity * their weight for j.
-  // Items none of those users has are not proposed.
+  // score_j = sum over training users v of weight_v * x_vj. The weights are
+  // the shrunk cosines of the k users most similar to the profile, or with
+  // ridge weights those of every user (RidgeWeights). Items none of the
+  // weighted users has are not proposed.
   void Score(const UserProfile& profile, absl::Span<float> scores) const override {
     constexpr float kNotProposed = -std::numeric_limits<float>::infinity();
     std::fill(scores.begin(), scores.end(), kNotProposed);
-    for (const auto& [similarity, v] : Neighbours(profile, profile.weights, implicit_)) {
+    const std::vector<std::pair<float, int32_t>> weighted =
+        ridge_.size() > 0 ? RidgeWeights(profile) : Neighbours(profile, profile.weights, implicit_);
+    for (const auto& [weight, v] : weighted) {
       for (SparseMatrix::InnerIterator it(implicit_.by_user, v); it; ++it) {
         float& score = scores[it.col()];
-        score = (score == kNotProposed ? 0.0f : score) + similarity * it.value();
+        score = (score == kNotProposed ? 0.0f : score) + weight * it.value();
       }
     }
   }
@@ -139,6 +161,10 @@ class UserKnnModel final : public RecModel {
     SaveRows(ratings_.by_user, "ratings", archive);
     archive.PutNumber("neighbours", k_);
     archive.PutNumber("shrinkage", shrinkage_);
+    if (ridge_.size() > 0) {
+      archive.PutFloats("ridge", ridge_.rows(), ridge_.cols(),
+                        std::vector<float>(ridge_.data(), ridge_.data() + ridge_.size()));
+    }
   }
 
  private:
@@ -179,11 +205,36 @@ class UserKnnModel final : public RecModel {
     return found;
   }
 
+  // The ridge regression of the profile's row x on the other training users'
+  // rows: w = argmin |x - sum_v w_v x_v|^2 + lambda |w|^2, v != the user, which
+  // for a training user's own row is EASE's closed form over users (Steck
+  // 2019, transposed). With P = ridge_ and z_v = x . x_v (z_u = 0), the inverse
+  // without the user's row and column is P - P_:u P_u: / P_uu, so
+  // w = P z - P_:u (P z)_u / P_uu. Returns the nonzero (weight, user) pairs.
+  std::vector<std::pair<float, int32_t>> RidgeWeights(const UserProfile& profile) const {
+    Eigen::VectorXf z = Eigen::VectorXf::Zero(ridge_.rows());
+    for (size_t h = 0; h < profile.items.size(); ++h) {
+      for (SparseMatrix::InnerIterator it(implicit_.by_item, profile.items[h]); it; ++it) {
+        z[it.col()] += profile.weights[h] * it.value();
+      }
+    }
+    const int32_t self = profile.user;
+    if (self >= 0) z[self] = 0;
+    Eigen::VectorXf w = ridge_ * z;  // P is symmetric
+    if (self >= 0) w -= ridge_.col(self) * (w[self] / ridge_(self, self));
+    std::vector<std::pair<float, int32_t>> weighted;
+    for (int32_t v = 0; v < w.size(); ++v) {
+      if (v != self && w[v] != 0) weighted.emplace_back(w[v], v);
+    }
+    return weighted;
+  }
+
   const UserRows implicit_;
   const UserRows ratings_;
   std::vector<float> user_means_;
   const int k_;
   const float shrinkage_;
+  const Eigen::MatrixXf ridge_;  // empty = cosine neighbours
 };
 
 }  // namespace
@@ -201,6 +252,21 @@ std::vector<ParamSpec> UserKnnParams() {
        .min = 0,
        .max = 10000,
        .help = "Added to the cosine's denominator, damping similarities to sparse users."},
+      {.key = "user_knn.ridge_lambda",
+       .default_value = 1200,
+       .min = 0,
+       .max = 1e7,
+       .help = "> 0: recommendations weight every training user by a ridge regression of "
+               "the history on the other users' rows with this L2 penalty (EASE over users); "
+               "0: the user_knn.neighbours most similar users by shrunk cosine. Ratings are "
+               "predicted from cosine neighbours either way."},
+      {.key = "user_knn.ridge_max_users",
+       .default_value = 20000,
+       .min = 1,
+       .max = 50000,
+       .integer = true,
+       .help = "Training with ridge weights fails rather than invert a users x users matrix "
+               "over more users (20000 users = 1.6 GB); set user_knn.ridge_lambda=0 above."},
   };
 }
 
@@ -209,11 +275,22 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainUserKnn(const TrainingSet& set,
                                                        const TrainContext& context) {
   SparseMatrix implicit = ImplicitMatrix(set);
   SparseMatrix ratings = RatingMatrix(set);
+  Eigen::MatrixXf ridge;
+  if (const double lambda = params.Get("user_knn.ridge_lambda"); lambda > 0) {
+    if (set.users.size() > params.GetInt("user_knn.ridge_max_users")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "user_knn: ", set.users.size(),
+          " users exceed user_knn.ridge_max_users; raise it or set user_knn.ridge_lambda=0"));
+    }
+    context.Report(0.1, absl::StrCat("user_knn: inverting ", set.users.size(), "x",
+                                     set.users.size()));
+    AIGC_ASSIGN_OR_RETURN(ridge, RidgeInverse(implicit, lambda));
+  }
   context.Report(1.0, absl::StrCat("user_knn: ", set.users.size(), " users indexed"));
-  return std::make_unique<UserKnnModel>(set.users, set.items, std::move(implicit),
-                                        std::move(ratings),
-                                        static_cast<int>(params.GetInt("user_knn.neighbours")),
-                                        static_cast<float>(params.Get("user_knn.shrinkage")));
+  return std::make_unique<UserKnnModel>(
+      set.users, set.items, std::move(implicit), std::move(ratings),
+      static_cast<int>(params.GetInt("user_knn.neighbours")),
+      static_cast<float>(params.Get("user_knn.shrinkage")), std::move(ridge));
 }
 
 absl::StatusOr<std::unique_ptr<RecModel>> LoadUserKnn(IdIndex users, IdIndex items,
@@ -225,9 +302,18 @@ absl::StatusOr<std::unique_ptr<RecModel>> LoadUserKnn(IdIndex users, IdIndex ite
   AIGC_ASSIGN_OR_RETURN(const double k, archive.GetNumber("neighbours"));
   AIGC_ASSIGN_OR_RETURN(const double shrinkage, archive.GetNumber("shrinkage"));
   if (k < 1 || shrinkage < 0) return absl::DataLossError("user_knn parameters out of range");
+  // Snapshots without "ridge" use cosine neighbours.
+  Eigen::MatrixXf ridge;
+  if (absl::StatusOr<FloatMatrix> stored = archive.GetFloats("ridge"); stored.ok()) {
+    const int64_t n = users.size();
+    AIGC_RETURN_IF_ERROR(internal::CheckShape(*stored, n, n, "ridge"));
+    ridge = Eigen::Map<const Eigen::MatrixXf>(stored->values.data(), n, n);
+  } else if (!absl::IsNotFound(stored.status())) {
+    return stored.status();
+  }
   return std::make_unique<UserKnnModel>(std::move(users), std::move(items), std::move(implicit),
                                         std::move(ratings), static_cast<int>(k),
-                                        static_cast<float>(shrinkage));
+                                        static_cast<float>(shrinkage), std::move(ridge));
 }
 
 }  // namespace aigc::recommender
