@@ -3,7 +3,6 @@
 #include <cmath>
 #include <limits>
 
-#include "Eigen/Cholesky"
 #include "Eigen/Core"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
@@ -188,12 +187,7 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainEase(const TrainingSet& set,
   if (context.Cancelled()) return absl::CancelledError("ease training cancelled");
 
   context.Report(0.2, absl::StrCat("ease: inverting ", n, "x", n));
-  Eigen::LLT<Eigen::MatrixXd> cholesky(gram);
-  if (cholesky.info() != Eigen::Success) {
-    return absl::InternalError("ease: Gram matrix + lambda I is not positive definite");
-  }
-  gram.setIdentity();
-  cholesky.solveInPlace(gram);
+  AIGC_RETURN_IF_ERROR(internal::InvertInPlace(gram, "ease: Gram matrix + lambda I"));
   const Eigen::MatrixXd& p = gram;
   if (context.Cancelled()) return absl::CancelledError("ease training cancelled");
 

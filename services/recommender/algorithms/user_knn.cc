@@ -4,7 +4,6 @@
 #include <cmath>
 #include <limits>
 
-#include "Eigen/Cholesky"
 #include "Eigen/Core"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -74,12 +73,7 @@ absl::StatusOr<Eigen::MatrixXf> RidgeInverse(const SparseMatrix& implicit, doubl
   Eigen::MatrixXd gram = Eigen::MatrixXd(implicit.cast<double>() *
                                          SparseMatrix(implicit.transpose()).cast<double>());
   gram.diagonal().array() += lambda;
-  Eigen::LLT<Eigen::MatrixXd> cholesky(gram);
-  if (cholesky.info() != Eigen::Success) {
-    return absl::InternalError("user_knn: X X^T + lambda I is not positive definite");
-  }
-  gram.setIdentity();
-  cholesky.solveInPlace(gram);
+  AIGC_RETURN_IF_ERROR(internal::InvertInPlace(gram, "user_knn: X X^T + lambda I"));
   return Eigen::MatrixXf(gram.cast<float>());
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "Eigen/Cholesky"
 #include "absl/strings/str_cat.h"
 
 namespace aigc::recommender::internal {
@@ -27,6 +28,16 @@ absl::Status CheckIndices(absl::Span<const int32_t> values, int64_t size, int64_
       }
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status InvertInPlace(Eigen::MatrixXd& matrix, absl::string_view what) {
+  const Eigen::LLT<Eigen::MatrixXd> cholesky(matrix);
+  if (cholesky.info() != Eigen::Success) {
+    return absl::InternalError(absl::StrCat(what, " is not positive definite"));
+  }
+  matrix.setIdentity();
+  cholesky.solveInPlace(matrix);
   return absl::OkStatus();
 }
 

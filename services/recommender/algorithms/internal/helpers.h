@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "Eigen/Core"
 #include "services/recommender/algorithms/model.h"
 #include "services/recommender/core/archive.h"
 
@@ -22,6 +23,10 @@ absl::Status CheckShape(const FloatMatrix& matrix, int64_t rows, int64_t cols,
 // [0, limit) (limit < 0: any value).
 absl::Status CheckIndices(absl::Span<const int32_t> values, int64_t size, int64_t limit,
                           absl::string_view key);
+
+// Replaces the symmetric positive definite `matrix` by its inverse
+// (Cholesky). INTERNAL "<what>: ... is not positive definite" otherwise.
+absl::Status InvertInPlace(Eigen::MatrixXd& matrix, absl::string_view what);
 
 // REASON_TYPE_SIMILAR_TO_HISTORY citing the (up to 3) history items with the
 // largest positive contribution(entry index into profile.items), or
