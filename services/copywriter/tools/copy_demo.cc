@@ -15,6 +15,7 @@
 #include "aigc/copywriter/v1/copywriter.grpc.pb.h"
 #include "common/catalog/generator.h"
 #include "common/cli/cli.h"
+#include "common/rpc/client_context.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50052", "host:port of aigc-copywriter.");
@@ -29,11 +30,8 @@ namespace {
 
 namespace common = aigc::common::v1;
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  return context;
-}
+// Deadline of each call to the service.
+constexpr absl::Duration kCallTimeout = absl::Seconds(60);
 
 v1::GenerateCopyRequest Request(v1::CopyStyle style, v1::Channel channel,
                                 common::Language language) {
@@ -49,7 +47,8 @@ v1::GenerateCopyRequest Request(v1::CopyStyle style, v1::Channel channel,
 void Show(v1::CopywriterService::Stub& stub, const char* title, v1::GenerateCopyRequest request) {
   request.set_n(2);
   v1::GenerateCopyResponse response;
-  const grpc::Status status = stub.GenerateCopy(Context().get(), request, &response);
+  const grpc::Status status =
+      stub.GenerateCopy(rpc::ContextWithTimeout(kCallTimeout).get(), request, &response);
   if (!status.ok()) cli::ExitWithReason(absl::StrCat("GenerateCopy: ", status.error_message()));
   std::printf("\n%s (model %s v%s, best of 2):\n", title, response.model().name().c_str(),
               response.model().version().c_str());
@@ -130,11 +129,12 @@ void ShowLiveSession(v1::CopywriterService::Stub& stub) {
   }
   room.set_current_product_id(first);
   v1::SetRoomKnowledgeResponse room_response;
-  const grpc::Status set = stub.SetRoomKnowledge(Context().get(), room, &room_response);
+  const grpc::Status set =
+      stub.SetRoomKnowledge(rpc::ContextWithTimeout(kCallTimeout).get(), room, &room_response);
   if (!set.ok()) cli::ExitWithReason(absl::StrCat("SetRoomKnowledge: ", set.error_message()));
 
   std::printf("\nLiveQA, room demo-room presenting %s:\n", first.c_str());
-  auto context = Context();
+  auto context = rpc::ContextWithTimeout(kCallTimeout);
   std::unique_ptr<LiveStream> stream = stub.LiveQA(context.get());
   v1::LiveQARequest start;
   start.mutable_start()->set_room_id("demo-room");
@@ -181,7 +181,7 @@ int Main() {
   v1::StreamCopyRequest stream_request;
   stream_request.ParseFromString(
       Request(v1::COPY_STYLE_PREMIUM, v1::CHANNEL_EMAIL, common::LANGUAGE_EN).SerializeAsString());
-  auto context = Context();
+  auto context = rpc::ContextWithTimeout(kCallTimeout);
   auto reader = stub->StreamCopy(context.get(), stream_request);
   v1::StreamCopyResponse message;
   int deltas = 0;

@@ -28,6 +28,7 @@
 #include "aigc/recommender/v1/recommender.grpc.pb.h"
 #include "common/catalog/generator.h"
 #include "common/cli/cli.h"
+#include "common/rpc/client_context.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50050", "host:port of aigc-gateway.");
@@ -50,8 +51,7 @@ constexpr int kPerCategory = 60;         // the demo catalogue's default
 constexpr int kEventsPerRequest = 1000;  // WriteEvents' limit
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& key) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  auto context = rpc::ContextWithTimeout(absl::Seconds(10));
   if (!key.empty()) context->AddMetadata("x-api-key", key);
   return context;
 }

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "aigc/imagegen/v1/imagegen.grpc.pb.h"
 #include "common/cli/cli.h"
+#include "common/rpc/client_context.h"
 #include "grpcpp/grpcpp.h"
 #include "services/imagegen/eval/sample_grid.h"
 #include "services/imagegen/png/png_codec.h"
@@ -27,11 +28,8 @@ namespace {
 
 namespace common = aigc::common::v1;
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  return context;
-}
+// Deadline of each call to the service.
+constexpr absl::Duration kCallTimeout = absl::Seconds(60);
 
 v1::GenerateRequest Request(common::Category category, int count, v1::Size size) {
   v1::GenerateRequest request;
@@ -44,7 +42,8 @@ v1::GenerateRequest Request(common::Category category, int count, v1::Size size)
 
 v1::GenerateResponse Generate(v1::ImageGenService::Stub& stub, const v1::GenerateRequest& request) {
   v1::GenerateResponse response;
-  const grpc::Status status = stub.Generate(Context().get(), request, &response);
+  const grpc::Status status =
+      stub.Generate(rpc::ContextWithTimeout(kCallTimeout).get(), request, &response);
   if (!status.ok()) cli::ExitWithReason(absl::StrCat("Generate: ", status.error_message()));
   return response;
 }
@@ -55,7 +54,8 @@ DecodedPng Decode(const v1::GeneratedImage& image) {
 
 void ListCategories(v1::ImageGenService::Stub& stub) {
   v1::ListCategoriesResponse response;
-  const grpc::Status status = stub.ListCategories(Context().get(), {}, &response);
+  const grpc::Status status =
+      stub.ListCategories(rpc::ContextWithTimeout(kCallTimeout).get(), {}, &response);
   if (!status.ok()) cli::ExitWithReason(absl::StrCat("ListCategories: ", status.error_message()));
   std::printf("categories (model %s v%s, up to %d images per request):\n",
               response.model().name().c_str(), response.model().version().c_str(),
@@ -101,7 +101,7 @@ void Stream(v1::ImageGenService::Stub& stub) {
   request.set_category(common::CATEGORY_BAG);
   request.set_count(8);
   request.set_size(v1::SIZE_56);
-  auto context = Context();
+  auto context = rpc::ContextWithTimeout(kCallTimeout);
   const absl::Time start = absl::Now();
   auto reader = stub.GenerateStream(context.get(), request);
   v1::GenerateStreamResponse message;
@@ -141,7 +141,8 @@ int Main() {
   std::printf("\na request for 17 images (the limit is 16):\n");
   v1::GenerateResponse refused;
   const grpc::Status status =
-      stub->Generate(Context().get(), Request(common::CATEGORY_COAT, 17, v1::SIZE_28), &refused);
+      stub->Generate(rpc::ContextWithTimeout(kCallTimeout).get(),
+                     Request(common::CATEGORY_COAT, 17, v1::SIZE_28), &refused);
   std::printf("  %s: %s\n", status.ok() ? "OK?!" : "INVALID_ARGUMENT",
               status.error_message().c_str());
   return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 0 : 1;

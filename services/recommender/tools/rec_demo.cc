@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "aigc/recommender/v1/recommender.grpc.pb.h"
 #include "common/cli/cli.h"
+#include "common/rpc/client_context.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "host:port of aigc-recommender.");
@@ -26,11 +27,8 @@ namespace {
 
 namespace v1 = aigc::recommender::v1;
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return context;
-}
+// Deadline of each call to the service.
+constexpr absl::Duration kCallTimeout = absl::Seconds(30);
 
 void Check(const grpc::Status& status, absl::string_view what) {
   if (!status.ok()) {
@@ -41,7 +39,8 @@ void Check(const grpc::Status& status, absl::string_view what) {
 // Trains the default algorithm's components unless a model serves already.
 void EnsureTrained(v1::RecommenderAdminService::Stub& admin) {
   v1::GetModelStatusResponse status;
-  Check(admin.GetModelStatus(Context().get(), {}, &status), "GetModelStatus");
+  Check(admin.GetModelStatus(rpc::ContextWithTimeout(kCallTimeout).get(), {}, &status),
+        "GetModelStatus");
   for (const v1::ModelStatus& model : status.models()) {
     if (model.algorithm() == v1::ALGORITHM_EASE && model.state() == v1::MODEL_STATE_READY) {
       std::printf("models: EASE version %s serving; no training needed\n",
@@ -57,7 +56,7 @@ void EnsureTrained(v1::RecommenderAdminService::Stub& admin) {
   }
   request.set_evaluate(false);
   v1::TrainResponse response;
-  Check(admin.Train(Context().get(), request, &response), "Train");
+  Check(admin.Train(rpc::ContextWithTimeout(kCallTimeout).get(), request, &response), "Train");
   std::printf("training job %s (about a minute on 2 cores)\n", response.job_id().c_str());
   const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_train_timeout);
   std::string last;
@@ -65,7 +64,8 @@ void EnsureTrained(v1::RecommenderAdminService::Stub& admin) {
     v1::GetTrainingJobRequest poll;
     poll.set_job_id(response.job_id());
     v1::GetTrainingJobResponse job;
-    Check(admin.GetTrainingJob(Context().get(), poll, &job), "GetTrainingJob");
+    Check(admin.GetTrainingJob(rpc::ContextWithTimeout(kCallTimeout).get(), poll, &job),
+          "GetTrainingJob");
     if (job.job().message() != last) {
       last = job.job().message();
       std::printf("  [%3.0f%%] %s\n", job.job().progress() * 100, last.c_str());
@@ -101,7 +101,8 @@ v1::RecommendResponse Recommend(v1::RecommenderService::Stub& service, const std
   request.set_include_item_details(true);
   request.mutable_metadata()->set_locale(locale);
   v1::RecommendResponse response;
-  Check(service.Recommend(Context().get(), request, &response), "Recommend");
+  Check(service.Recommend(rpc::ContextWithTimeout(kCallTimeout).get(), request, &response),
+        "Recommend");
   return response;
 }
 
@@ -121,7 +122,8 @@ int Main() {
   similar.set_count(5);
   similar.set_include_item_details(true);
   v1::SimilarItemsResponse more;
-  Check(service->SimilarItems(Context().get(), similar, &more), "SimilarItems");
+  Check(service->SimilarItems(rpc::ContextWithTimeout(kCallTimeout).get(), similar, &more),
+        "SimilarItems");
   std::printf("\nmore like %s  [%s]\n", similar.item_id().c_str(),
               v1::Algorithm_Name(more.algorithm()).c_str());
   for (const v1::RecommendedItem& item : more.items()) {
@@ -140,7 +142,8 @@ int Main() {
   rating->set_type(v1::EVENT_TYPE_RATING);
   rating->set_rating(5.0f);
   v1::WriteEventsResponse written;
-  Check(service->WriteEvents(Context().get(), write, &written), "WriteEvents");
+  Check(service->WriteEvents(rpc::ContextWithTimeout(kCallTimeout).get(), write, &written),
+        "WriteEvents");
   Print(
       absl::StrCat("for ", visitor, " right after rating ", absl::GetFlag(FLAGS_item), " 5 stars"),
       Recommend(*service, visitor, "en-US"));

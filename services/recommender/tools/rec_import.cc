@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "aigc/recommender/v1/recommender.grpc.pb.h"
 #include "common/cli/cli.h"
+#include "common/rpc/client_context.h"
 #include "grpcpp/grpcpp.h"
 #include "services/recommender/eval/movielens.h"
 
@@ -32,14 +33,9 @@ void Check(const grpc::Status& status, absl::string_view what) {
   }
 }
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_deadline)));
-  return context;
-}
-
 int Main() {
   const int batch = absl::GetFlag(FLAGS_batch_size);
+  const absl::Duration deadline = absl::GetFlag(FLAGS_deadline);
   if (batch < 1 || batch > 1000) cli::ExitWithReason("--batch_size: must be in [1, 1000]");
   const eval::MovieLensData data =
       cli::ValueOrExit(eval::ReadMovieLensCsv(absl::GetFlag(FLAGS_ratings)));
@@ -53,7 +49,8 @@ int Main() {
       *request.add_items() = eval::MovieToProduct(data.movies[i]);
     }
     v1::UpsertItemsResponse response;
-    Check(stub->UpsertItems(Context().get(), request, &response), "UpsertItems");
+    Check(stub->UpsertItems(rpc::ContextWithTimeout(deadline).get(), request, &response),
+          "UpsertItems");
     created += response.created_count();
     updated += response.updated_count();
     rejected_items += response.rejected_count();
@@ -69,7 +66,8 @@ int Main() {
       *request.add_events() = eval::RatingToEvent(data.ratings[i]);
     }
     v1::WriteEventsResponse response;
-    Check(stub->WriteEvents(Context().get(), request, &response), "WriteEvents");
+    Check(stub->WriteEvents(rpc::ContextWithTimeout(deadline).get(), request, &response),
+          "WriteEvents");
     accepted += response.accepted_count();
     duplicates += response.duplicate_count();
     rejected_events += response.rejected_count();
