@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <unordered_map>
 
 #include "Eigen/Core"
 #include "absl/strings/str_cat.h"
@@ -21,6 +23,28 @@ constexpr double kMaxRatingWeight = 0.35;  // keeps every entry of X positive
 // the entry stays positive.
 float InputEntry(float rating, float rating_weight) {
   return std::isnan(rating) ? 1.0f : 1.0f + rating_weight * (rating - 3.0f);
+}
+
+// Adds `weight` to gram(a, b) for every content token items a and b share
+// (a == b included): each token acts as a pseudo-user who interacted with
+// every item carrying it, as in CEASE (Jeunen et al. 2020). Items seen by few
+// users then borrow strength from items like them.
+void AddSharedTokens(const TrainingSet& set, const std::vector<int32_t>& modelled, double weight,
+                     Eigen::MatrixXd& gram) {
+  if (weight == 0) return;
+  std::unordered_map<std::string, std::vector<Eigen::Index>> rows_of_token;
+  for (size_t row = 0; row < modelled.size(); ++row) {
+    const auto item = static_cast<size_t>(modelled[row]);
+    if (item >= set.item_tokens.size()) continue;
+    for (const std::string& token : set.item_tokens[item]) {
+      rows_of_token[token].push_back(static_cast<Eigen::Index>(row));
+    }
+  }
+  for (const auto& [token, rows] : rows_of_token) {
+    for (const Eigen::Index b : rows) {
+      for (const Eigen::Index a : rows) gram(a, b) += weight;
+    }
+  }
 }
 
 // B restricted to the items EASE models; row-major, B[h][j] = how much having
@@ -109,6 +133,14 @@ std::vector<ParamSpec> EaseParams() {
        .help = "Dropout rate p of the denoising variant (EDLAE, Steck 2020): each item's "
                "diagonal also gets p/(1-p) times its own Gram entry, so popular items are "
                "regularised more; 0 = plain EASE."},
+      {.key = "ease.token_weight",
+       .default_value = 16,
+       .min = 0,
+       .max = 1e6,
+       .help = "Weight alpha of shared content tokens (genres, tags, category, brand...; "
+               "CEASE, Jeunen et al. 2020): every pair of items adds alpha per token they "
+               "share to the Gram matrix, as if each token were a user of all its items; 0 = "
+               "interactions only. 16 adds 1.4 % NDCG@10 on MovieLens (docs/recommender.md)."},
       {.key = "ease.rating_weight",
        .default_value = 0.1,
        .min = 0,
@@ -181,6 +213,7 @@ absl::StatusOr<std::unique_ptr<RecModel>> TrainEase(const TrainingSet& set,
       for (const auto& [b, x_b] : entries) gram(a, b) += x_a * x_b;
     }
   }
+  AddSharedTokens(set, modelled, params.Get("ease.token_weight"), gram);
   const double dropout = params.Get("ease.dropout");
   gram.diagonal().array() =
       gram.diagonal().array() * (1.0 + dropout / (1.0 - dropout)) + params.Get("ease.lambda");

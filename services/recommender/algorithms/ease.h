@@ -1,5 +1,5 @@
 // EASE (Steck 2019): the closed-form item-item model B = I - P diag(1/diag P), P = (X'X + lambda
-// I)^-1.
+// I)^-1; X'X also counts shared content tokens as pseudo-users (CEASE, Jeunen et al. 2020).
 #ifndef AIGC_SERVICES_RECOMMENDER_ALGORITHMS_EASE_H_
 #define AIGC_SERVICES_RECOMMENDER_ALGORITHMS_EASE_H_
 

@@ -57,6 +57,26 @@ TEST(EaseTest, WeighsRatedInteractionsByTheirStars) {
   EXPECT_NEAR(ScoresOf(**binary, profile).at("b"), 1.0 / 3, 1e-6);
 }
 
+TEST(EaseTest, SharedContentTokensActAsPseudoUsers) {
+  // u0: a b, u1: a; a has tokens x and y, b has x. Token weight 1 adds 1 per
+  // shared token: G = [[2, 1], [1, 1]] + [[2, 1], [1, 1]] = [[4, 2], [2, 2]];
+  // lambda 1: P = (G + I)^-1 = [[3, -2], [-2, 5]] / 11, so B_ab = 2/5, B_ba = 2/3.
+  TrainingSet set = MakeSet({{"u0", "a"}, {"u0", "b"}, {"u1", "a"}});
+  set.item_tokens = {{"tag:x", "tag:y"}, {"tag:x"}};
+  auto model =
+      Train(v1::ALGORITHM_EASE, set,
+            {{"ease.lambda", "1"}, {"ease.token_weight", "1"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NEAR(SimilarOf(**model, "a").at("b"), 2.0 / 5, 1e-6);
+  EXPECT_NEAR(SimilarOf(**model, "b").at("a"), 2.0 / 3, 1e-6);
+  // Token weight 0 is MatchesTheClosedFormOnTwoItems.
+  auto plain =
+      Train(v1::ALGORITHM_EASE, set,
+            {{"ease.lambda", "1"}, {"ease.token_weight", "0"}, {"ease.min_item_users", "1"}});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_NEAR(SimilarOf(**plain, "a").at("b"), 1.0 / 3, 1e-6);
+}
+
 // An EASE archive over items a, b with B_ab = 0.5, B_ba = 0.25.
 Archive TwoItemArchive() {
   Archive archive;
