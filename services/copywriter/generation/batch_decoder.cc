@@ -55,6 +55,9 @@ absl::Status ValidateRequest(const GenerationRequest& request, int context_lengt
 struct BatchDecoder::Job {
   GenerationJob spec;
   std::vector<Decoding> candidates;
+  // The prompt's tokens candidates[0] has still to compute (after the
+  // prefix it copied from the cache); empty once the prompt is in.
+  std::vector<int32_t> unread_prompt;
 
   // Ends `candidate`, releasing the text its decoder and stop matcher held.
   void Finish(Decoding& candidate, FinishReason reason) {
@@ -143,32 +146,38 @@ absl::Status BatchDecoder::Add(GenerationJob spec) {
     AIGC_ASSIGN_OR_RETURN(candidate.stop, StopMatcher::Create(request.stop));
     candidate.decoder = std::make_unique<StreamingDecoder>(spec.model->tokenizer());
   }
-  // The prompt is computed once, from the longest cached prefix when there
-  // is one; the other candidates copy the result.
-  copy_lm::DecodeState& first = *job->candidates[0].state;
-  copy_lm::DecodeState* const firsts[] = {&first};
-  absl::StatusOr<copy_lm::LogitsBatch> logits;
+  // The prompt is computed once, in the next Step together with the other
+  // jobs' tokens, from the longest cached prefix when there is one; the
+  // other candidates then copy the result.
+  int cached = 0;
   if (const std::optional<PrefixCache::Hit> hit = prefix_cache_.Find(lm, request.prompt)) {
-    AIGC_RETURN_IF_ERROR(lm.CopyState(*hit->state, hit->length, first));
-    logits = lm.Extend(firsts, {std::vector<int32_t>(request.prompt.begin() + hit->length,
-                                                     request.prompt.end())});
-  } else {
-    logits = lm.Prefill(firsts, {request.prompt});
+    AIGC_RETURN_IF_ERROR(lm.CopyState(*hit->state, hit->length, *job->candidates[0].state));
+    cached = hit->length;
   }
-  AIGC_RETURN_IF_ERROR(logits.status());
-  AIGC_RETURN_IF_ERROR(prefix_cache_.Insert(lm, spec.model_owner, request.prompt, first));
-  for (int i = 0; i < request.n; ++i) {
-    if (i > 0) AIGC_RETURN_IF_ERROR(lm.CopyState(first, first.length(), *job->candidates[i].state));
-    job->candidates[i].logits = (*logits)[0];
-  }
+  job->unread_prompt.assign(request.prompt.begin() + cached, request.prompt.end());
   job->spec = std::move(spec);
   jobs_.push_back(std::move(job));
   return absl::OkStatus();
 }
 
+absl::Status BatchDecoder::FinishPrompt(Job& job, std::vector<float> logits) {
+  const copy_lm::LanguageModel& lm = job.spec.model->lm();
+  const copy_lm::DecodeState& first = *job.candidates[0].state;
+  job.unread_prompt.clear();
+  AIGC_RETURN_IF_ERROR(
+      prefix_cache_.Insert(lm, job.spec.model_owner, job.spec.request.prompt, first));
+  for (size_t i = 1; i < job.candidates.size(); ++i) {
+    AIGC_RETURN_IF_ERROR(lm.CopyState(first, first.length(), *job.candidates[i].state));
+    job.candidates[i].logits = logits;
+  }
+  job.candidates[0].logits = std::move(logits);
+  return absl::OkStatus();
+}
+
 void BatchDecoder::Step() {
   // Sample every unfinished candidate; those that go on need a model step,
-  // grouped by model (a hot reload may leave two versions decoding).
+  // and so do the prompts of new jobs: one step per model (a hot reload may
+  // leave two versions decoding) computes both.
   struct Pending {
     Job* job;
     Decoding* candidate;
@@ -177,11 +186,16 @@ void BatchDecoder::Step() {
   std::map<Job*, absl::Status> errors;
   for (auto& job : jobs_) {
     const bool stop = job->spec.should_stop && job->spec.should_stop();
+    const bool prompt_due = !job->unread_prompt.empty();
     for (Decoding& candidate : job->candidates) {
       if (candidate.done) continue;
       if (stop) {
         job->Finish(candidate, FinishReason::kCancelled);
         continue;
+      }
+      if (prompt_due) {
+        by_model[&job->spec.model->lm()].push_back({job.get(), &job->candidates[0]});
+        break;
       }
       absl::StatusOr<bool> going = job->Sample(candidate);
       if (!going.ok()) {
@@ -193,17 +207,24 @@ void BatchDecoder::Step() {
   }
   for (auto& [lm, pending] : by_model) {
     std::vector<copy_lm::DecodeState*> states;
-    std::vector<int32_t> tokens;
+    std::vector<std::vector<int32_t>> chunks;
     for (const Pending& p : pending) {
       states.push_back(p.candidate->state.get());
-      tokens.push_back(p.candidate->tokens.back());
+      chunks.push_back(p.job->unread_prompt.empty()
+                           ? std::vector<int32_t>{p.candidate->tokens.back()}
+                           : p.job->unread_prompt);
     }
-    absl::StatusOr<copy_lm::LogitsBatch> logits = lm->Step(states, tokens);
+    absl::StatusOr<copy_lm::LogitsBatch> logits = lm->Extend(states, chunks);
     for (size_t k = 0; k < pending.size(); ++k) {
-      if (logits.ok()) {
-        pending[k].candidate->logits = std::move((*logits)[k]);
+      Job& job = *pending[k].job;
+      if (!logits.ok()) {
+        errors.emplace(&job, logits.status());
+      } else if (!job.unread_prompt.empty()) {
+        if (absl::Status done = FinishPrompt(job, std::move((*logits)[k])); !done.ok()) {
+          errors.emplace(&job, done);
+        }
       } else {
-        errors.emplace(pending[k].job, logits.status());
+        pending[k].candidate->logits = std::move((*logits)[k]);
       }
     }
   }

@@ -1,6 +1,7 @@
 // Decodes the candidates of several generation requests together: each
-// Step() advances every unfinished candidate of every request by one token
-// with ONE batched LanguageModel::Step per model version. Generate() runs one
+// Step() advances every unfinished candidate of every request by one token,
+// and computes the prompts of newly added requests, with ONE batched
+// LanguageModel::Extend per model version. Generate() runs one
 // request through it; DecodeScheduler runs every concurrent request of the
 // service through one on its own thread.
 #ifndef AIGC_SERVICES_COPYWRITER_GENERATION_BATCH_DECODER_H_
@@ -43,13 +44,15 @@ class BatchDecoder {
   BatchDecoder(const BatchDecoder&) = delete;
   BatchDecoder& operator=(const BatchDecoder&) = delete;
 
-  // Validates the request (the errors of Generate) and prefills the job's
-  // candidates (the prompt once, from the longest prefix of a recent prompt
-  // when there is one: see PrefixCache); on an error the job is not added and
-  // on_done is not called.
+  // Validates the request (the errors of Generate) and queues the job's
+  // prompt for the next Step, which computes it once for all candidates,
+  // from the longest prefix of a recent prompt when there is one (see
+  // PrefixCache); on an error the job is not added and on_done is not called.
   absl::Status Add(GenerationJob job);
 
-  // Advances every unfinished candidate by one token and finishes the jobs
+  // Advances every unfinished candidate by one token and computes the
+  // prompts of jobs added since, all in one model step (a prompt joins the
+  // running batch instead of costing a step of its own); finishes the jobs
   // whose candidates have all ended. A model failure ends the jobs of that
   // model with the error.
   void Step();
@@ -63,6 +66,10 @@ class BatchDecoder {
 
  private:
   struct Job;
+  // After the step that computed `job`'s prompt: caches the prompt, copies it
+  // to the other candidates and hands every candidate `logits`.
+  absl::Status FinishPrompt(Job& job, std::vector<float> logits);
+
   std::vector<std::unique_ptr<Job>> jobs_;
   PrefixCache prefix_cache_;
 };

@@ -137,8 +137,10 @@ TEST_F(GeneratorTest, AStopSequenceEndsTheTextBeforeIt) {
 }
 
 TEST_F(GeneratorTest, ACancelledGenerationKeepsWhatItWrote) {
+  // Polled before the prompt's step and before each token's: the fourth poll
+  // stops it after two tokens.
   int polls = 0;
-  auto texts = Generate(*model_, Request("b"), nullptr, [&] { return ++polls > 2; });
+  auto texts = Generate(*model_, Request("b"), nullptr, [&] { return ++polls > 3; });
   ASSERT_TRUE(texts.ok());
   EXPECT_EQ((*texts)[0].finish, FinishReason::kCancelled);
   EXPECT_EQ((*texts)[0].token_count, 2);
@@ -168,6 +170,25 @@ TEST_F(GeneratorTest, RequestsDecodedTogetherWriteWhatEachWritesAlone) {
   EXPECT_EQ(written, (std::map<std::string, std::string>{
                          {"a0", "hello world"}, {"a1", "hello world"}, {"b0", "你好世界"},
                          {"b1", "你好世界"}}));
+}
+
+TEST_F(GeneratorTest, APromptAddedMidDecodingJoinsTheRunningStep) {
+  BatchDecoder decoder;
+  std::map<std::string, std::string> written;
+  const auto add = [&](const std::string& prompt) {
+    return decoder.Add(
+        {.model = model_, .request = Request(prompt), .on_done = [&written, prompt](auto texts) {
+           ASSERT_TRUE(texts.ok()) << texts.status();
+           written[prompt] = (*texts)[0].text;
+         }});
+  };
+  ASSERT_TRUE(add("a").ok());
+  for (int step = 0; step < 3; ++step) decoder.Step();
+  // b's prompt is computed in the same model step as a's fourth token.
+  ASSERT_TRUE(add("b").ok());
+  for (int step = 0; step < 40 && !decoder.empty(); ++step) decoder.Step();
+  EXPECT_TRUE(decoder.empty());
+  EXPECT_EQ(written, (std::map<std::string, std::string>{{"a", "hello world"}, {"b", "你好世界"}}));
 }
 
 TEST_F(GeneratorTest, TheSchedulerDecodesConcurrentJobsAndRefusesBeyondItsLimit) {

@@ -85,21 +85,43 @@ float Dot(const float* a, const float* b, int64_t n) {
 
 }  // namespace
 
-torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
-                                   const std::vector<SequenceCache*>& caches, int layer) {
+torch::Tensor PackedAttention(const torch::Tensor& qkv, const std::vector<SequenceCache*>& caches,
+                              const std::vector<int64_t>& offsets, int layer) {
   const torch::Tensor input = qkv.contiguous();
-  const int64_t batch = input.size(0);
+  const auto batch = static_cast<int64_t>(caches.size());
   const int64_t heads = input.size(3);
   const int64_t head_dim = input.size(4);
   const int64_t width = heads * head_dim;  // floats per query, key or value
-  torch::Tensor output = torch::zeros({batch, 1, width}, input.options());
+  torch::Tensor output = torch::zeros({1, input.size(1), width}, input.options());
   const float* in = input.data_ptr<float>();
   float* out = output.data_ptr<float>();
+  // Chunks of several tokens (prompts): batched matrix products, whose cost
+  // grows with the square of the chunk and which BLAS does best.
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t size = offsets[b + 1] - offsets[b];
+    if (size == 1) continue;
+    SequenceCache& cache = *caches[b];
+    const int64_t length = cache.length;
+    const KeyValueSource cached_then_new = [&](const torch::Tensor& new_keys,
+                                               const torch::Tensor& new_values) {
+      cache.keys[layer].narrow(1, length, size).copy_(new_keys[0]);
+      cache.values[layer].narrow(1, length, size).copy_(new_values[0]);
+      return std::make_pair(cache.keys[layer].narrow(1, 0, length + size).unsqueeze(0),
+                            cache.values[layer].narrow(1, 0, length + size).unsqueeze(0));
+    };
+    const torch::Tensor future = torch::arange(length + size).view({1, 1, 1, -1}) >
+                                 (length + torch::arange(size)).view({1, 1, -1, 1});
+    output.narrow(1, offsets[b], size)
+        .copy_(
+            MaskedAttention(input.narrow(1, offsets[b], size), future, cached_then_new, nullptr));
+  }
+  // One query per sequence (decoding): plain loops over the cache.
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
   at::parallel_for(0, batch * heads, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> weights;
     for (int64_t task = begin; task < end; ++task) {
       const int64_t b = task / heads;
+      if (offsets[b + 1] - offsets[b] != 1) continue;
       const int64_t offset = (task % heads) * head_dim;  // of the head in a query
       SequenceCache& cache = *caches[b];
       const int64_t position = cache.length;
@@ -107,7 +129,7 @@ torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
       const int64_t head_stride = cache.keys[layer].size(1) * head_dim;
       float* keys = cache.keys[layer].data_ptr<float>() + (task % heads) * head_stride;
       float* values = cache.values[layer].data_ptr<float>() + (task % heads) * head_stride;
-      const float* query = in + b * 3 * width + offset;
+      const float* query = in + offsets[b] * 3 * width + offset;
       std::copy_n(query + width, head_dim, keys + position * head_dim);
       std::copy_n(query + 2 * width, head_dim, values + position * head_dim);
 
@@ -122,7 +144,7 @@ torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
         w = std::exp(w - max_score);
         total += w;
       }
-      float* result = out + b * width + offset;
+      float* result = out + offsets[b] * width + offset;
       for (int64_t t = 0; t <= position; ++t) {
         const float w = weights[t] / total;
         const float* value = values + t * head_dim;
@@ -190,39 +212,47 @@ torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens, DropoutSourc
 torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
                                       const std::vector<std::span<const int32_t>>& chunks) {
   const int64_t batch = static_cast<int64_t>(caches.size());
-  int64_t width = 0;  // longest chunk
-  for (const auto& chunk : chunks) width = std::max<int64_t>(width, chunk.size());
-  // Padding slots repeat their sequence's last token and position: their
-  // results are discarded, and they attend exactly like that last token.
-  std::vector<int64_t> token_ids(batch * width);
-  std::vector<int64_t> positions(batch * width);
-  std::vector<int64_t> last(batch);
-  int64_t keys = 0;  // longest sequence after the chunks
-  for (int64_t b = 0; b < batch; ++b) {
-    const int64_t start = caches[b]->length;
-    const int64_t size = static_cast<int64_t>(chunks[b].size());
-    for (int64_t t = 0; t < width; ++t) {
-      const int64_t source = std::min(t, size - 1);
-      token_ids[b * width + t] = chunks[b][source];
-      positions[b * width + t] = start + source;
-    }
-    last[b] = size - 1;
-    keys = std::max(keys, start + size);
-  }
   const torch::Tensor& embedding = token_embedding_->weight;
   const torch::Device device = embedding.device();
-  const torch::Tensor token_tensor = torch::tensor(token_ids).view({batch, width}).to(device);
-  const torch::Tensor position_tensor = torch::tensor(positions).view({batch, width}).to(device);
+  // On the CPU the chunks are packed into one row (PackedAttention). Other
+  // devices take the batched masked attention: one row per chunk, padded to
+  // the longest, where a query at position p sees the keys at positions <= p
+  // of its sequence. Padding slots repeat their sequence's last token and
+  // position: their results are discarded, and they attend exactly like that
+  // last token.
+  const bool packed = device.is_cpu();
+  std::vector<int64_t> offsets = {0};  // packed: where each chunk starts
+  int64_t longest = 0;
+  for (const auto& chunk : chunks) {
+    offsets.push_back(offsets.back() + static_cast<int64_t>(chunk.size()));
+    longest = std::max<int64_t>(longest, chunk.size());
+  }
+  const int64_t rows = packed ? 1 : batch;
+  const int64_t width = packed ? offsets.back() : longest;
+  std::vector<int64_t> token_ids(rows * width);
+  std::vector<int64_t> positions(rows * width);
+  std::vector<int64_t> last(batch);  // flat index of each chunk's last token
+  int64_t keys = 0;                  // longest sequence after the chunks
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t start = caches[b]->length;
+    const auto size = static_cast<int64_t>(chunks[b].size());
+    const int64_t first = packed ? offsets[b] : b * width;
+    for (int64_t t = 0; t < (packed ? size : width); ++t) {
+      const int64_t source = std::min(t, size - 1);
+      token_ids[first + t] = chunks[b][source];
+      positions[first + t] = start + source;
+    }
+    last[b] = first + size - 1;
+    keys = std::max(keys, start + size);
+  }
+  const torch::Tensor token_tensor = torch::tensor(token_ids).view({rows, width}).to(device);
+  const torch::Tensor position_tensor = torch::tensor(positions).view({rows, width}).to(device);
   torch::Tensor x =
       token_embedding_->forward(token_tensor) + position_embedding_->forward(position_tensor);
-  // Decoding steps on the CPU take the single-query kernel; chunks of several
-  // tokens (prompts) and other devices the batched masked attention, where a
-  // query at position p sees the keys at positions <= p of its sequence.
-  const bool single_query = width == 1 && device.is_cpu();
   const torch::Tensor blocked =
-      single_query ? torch::Tensor()
-                   : torch::arange(keys, position_tensor.options()).view({1, 1, 1, keys}) >
-                         position_tensor.view({batch, 1, width, 1});
+      packed ? torch::Tensor()
+             : torch::arange(keys, position_tensor.options()).view({1, 1, 1, keys}) >
+                   position_tensor.view({batch, 1, width, 1});
 
   const int64_t head_dim = config_.d_model / config_.num_heads;
   for (SequenceCache* cache : caches) {
@@ -249,13 +279,13 @@ torch::Tensor TransformerImpl::Extend(const std::vector<SequenceCache*>& caches,
       return std::make_pair(torch::stack(all_keys), torch::stack(all_values));
     };
     const Attention attention = [&](const torch::Tensor& qkv) {
-      return single_query ? SingleQueryAttention(qkv, caches, l)
-                          : MaskedAttention(qkv, blocked, cached, nullptr);
+      return packed ? PackedAttention(qkv, caches, offsets, l)
+                    : MaskedAttention(qkv, blocked, cached, nullptr);
     };
     x = blocks_[l]->Forward(x, attention, nullptr);
   }
-  const torch::Tensor rows = torch::arange(batch, position_tensor.options());
-  const torch::Tensor logits = Head(x.index({rows, torch::tensor(last).to(device)}));
+  const torch::Tensor logits =
+      Head(x.view({rows * width, -1}).index_select(0, torch::tensor(last).to(device)));
   for (int64_t b = 0; b < batch; ++b) caches[b]->length += static_cast<int64_t>(chunks[b].size());
   return logits;
 }

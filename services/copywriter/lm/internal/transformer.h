@@ -48,14 +48,18 @@ using Attention = std::function<torch::Tensor(const torch::Tensor& qkv)>;
 torch::Tensor MaskedAttention(const torch::Tensor& qkv, const torch::Tensor& blocked,
                               const KeyValueSource& key_values, DropoutSource* dropout);
 
-// One query per sequence on the CPU (qkv [B, 1, 3, H, head_dim], float32):
-// appends each sequence's new key and value to its cache at cache->length
-// and attends to its positions 0..length. Equal to MaskedAttention over the
-// caches, but plain loops: for one query and a small head the batched
-// matmuls, masks and the copies that stack the caches cost more than the
-// arithmetic.
-torch::Tensor SingleQueryAttention(const torch::Tensor& qkv,
-                                   const std::vector<SequenceCache*>& caches, int layer);
+// Causal attention of chunks packed one after another on the CPU (qkv [1, T,
+// 3, H, head_dim], float32; chunk b is rows offsets[b] to offsets[b + 1] - 1,
+// so T = offsets.back()): appends each chunk's keys and values to
+// caches[b] from caches[b]->length on, and lets each token attend to the
+// positions up to its own in its sequence. Returns [1, T, H * head_dim],
+// equal to MaskedAttention over the caches. So a decoding step's single
+// queries and new prompts share one batch without padding. A prompt's chunk
+// takes MaskedAttention against its own cache; a single query takes plain
+// loops, since for one query and a small head the batched matmuls, masks and
+// copies of the cache cost more than the arithmetic.
+torch::Tensor PackedAttention(const torch::Tensor& qkv, const std::vector<SequenceCache*>& caches,
+                              const std::vector<int64_t>& offsets, int layer);
 
 class BlockImpl : public torch::nn::Module {
  public:
