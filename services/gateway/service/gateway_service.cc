@@ -299,20 +299,23 @@ class StreamRelay : public ServerReactor {
 
   bool BackendStarted() const { return client_context_ != nullptr; }
 
-  // For the caller's first message: stamps it, then starts the backend call
-  // with `start(client_context)`. False (the call ending) on a bad request id
-  // or an open circuit.
-  template <typename Message, typename Start>
-  bool StartBackend(Message* first, Start start) {
-    if (first != nullptr) {
-      absl::StatusOr<std::string> request_id = Stamp(*first, audited_.caller);
-      if (!request_id.ok()) {
-        Abort(request_id.status());
-        return false;
-      }
-      audited_.request_id = *request_id;
-      context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
+  // Stamps the caller's first message with the request id and client name;
+  // false (the call ending) on a bad request id.
+  template <typename Message>
+  bool StampFirst(Message& first) {
+    absl::StatusOr<std::string> request_id = Stamp(first, audited_.caller);
+    if (!request_id.ok()) {
+      Abort(request_id.status());
+      return false;
     }
+    audited_.request_id = *request_id;
+    context_->AddInitialMetadata(rpc::kRequestIdHeader, *request_id);
+    return true;
+  }
+
+  // Starts the backend call (StartBackendCall) behind its breaker; false (the
+  // call ending) when the circuit is open.
+  bool StartBackend() {
     if (!backend_.breaker().Allow(absl::Now())) {
       core_.CountRejected("circuit_open");
       End(absl::UnavailableError(absl::StrCat(
@@ -321,9 +324,12 @@ class StreamRelay : public ServerReactor {
     }
     client_context_ = core_.BackendContext(*context_, StreamDeadlineOf(*context_));
     started_ = absl::Now();
-    start(client_context_.get());
+    StartBackendCall(client_context_.get());
     return true;
   }
+
+  // Issues the relay's call to its backend on `client_context`.
+  virtual void StartBackendCall(grpc::ClientContext* client_context) = 0;
 
   // The backend call ended: the caller's call ends with its status (or the
   // reason it was aborted).
@@ -400,15 +406,12 @@ class RecordEventsRelay final
   void OnReadDone(bool ok) override {
     if (backend_done()) return;
     if (!ok) {  // the caller half-closed
-      if (!BackendStarted() && !StartBackend(static_cast<rec::RecordEventsRequest*>(nullptr),
-                                             [this](auto* c) { Start(c); })) {
-        return;
-      }
+      if (!BackendStarted() && !StartBackend()) return;
       Client::StartWritesDone();
       return;
     }
     if (!Charge()) return;
-    if (!BackendStarted() && !StartBackend(&message_, [this](auto* c) { Start(c); })) return;
+    if (!BackendStarted() && !(StampFirst(message_) && StartBackend())) return;
     Client::StartWrite(&message_);
   }
 
@@ -421,7 +424,7 @@ class RecordEventsRelay final
   void OnDone() override { Release(); }
 
  private:
-  void Start(grpc::ClientContext* client_context) {
+  void StartBackendCall(grpc::ClientContext* client_context) override {
     core_.recommender_stub().async()->RecordEvents(client_context, response_, this);
     Client::StartCall();
   }
@@ -449,15 +452,12 @@ class LiveQaRelay final
   void OnReadDone(bool ok) override {
     if (backend_done()) return;
     if (!ok) {  // the caller half-closed
-      if (!BackendStarted() && !StartBackend(static_cast<copy::LiveQARequest*>(nullptr),
-                                             [this](auto* c) { Start(c); })) {
-        return;
-      }
+      if (!BackendStarted() && !StartBackend()) return;
       backend_.StartWritesDone();
       return;
     }
     if (up_.has_question() && !Charge()) return;
-    if (!BackendStarted() && !StartBackend(&up_, [this](auto* c) { Start(c); })) return;
+    if (!BackendStarted() && !(StampFirst(up_) && StartBackend())) return;
     backend_.StartWrite(&up_);
   }
   // To the caller.
@@ -489,7 +489,7 @@ class LiveQaRelay final
     LiveQaRelay* const relay_;
   };
 
-  void Start(grpc::ClientContext* client_context) {
+  void StartBackendCall(grpc::ClientContext* client_context) override {
     core_.copywriter_stub().async()->LiveQA(client_context, &backend_);
     backend_.StartRead(&down_);
     backend_.StartCall();
