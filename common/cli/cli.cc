@@ -5,17 +5,25 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/internal/program_name.h"
 #include "absl/flags/internal/usage.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/logging/logging.h"
 
 #ifndef AIGC_VERSION
 #define AIGC_VERSION "dev"
 #endif
+
+ABSL_FLAG(bool, mutex_deadlock_detection, false,
+          "Check every absl::Mutex acquisition (the suite's and gRPC's) against a global "
+          "lock-order graph and abort on a cycle: for hunting deadlocks. Debian's Abseil "
+          "turns it on by default, at a cost on every lock, so binaries turn it off "
+          "unless this is set.");
 
 namespace aigc::cli {
 namespace {
@@ -60,6 +68,9 @@ void InitBinary(int argc, char** argv, absl::string_view usage) {
   if (const absl::Status status = logging::ApplyLoggingFlags(); !status.ok()) {
     ExitWithReason(status.message());
   }
+  absl::SetMutexDeadlockDetectionMode(absl::GetFlag(FLAGS_mutex_deadlock_detection)
+                                          ? absl::OnDeadlockCycle::kAbort
+                                          : absl::OnDeadlockCycle::kIgnore);
 }
 
 void ExitWithReason(absl::string_view reason) {
