@@ -18,6 +18,8 @@ namespace aigc::imagegen {
 namespace {
 
 constexpr double kRealTarget = 0.9;  // one-sided label smoothing
+constexpr double kAverageDecay = 0.999;
+constexpr int kRecalibrationBatches = 100;
 
 using internal::Generator;
 
@@ -50,22 +52,76 @@ class DiscriminatorImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Discriminator);
 
+// Overwrites `to`'s parameters and buffers with `from`'s (same architecture).
+void CopyWeights(const Generator& from, Generator& to) {
+  torch::NoGradGuard no_grad;
+  const auto from_parameters = from->named_parameters();
+  for (auto& parameter : to->named_parameters()) {
+    parameter.value().copy_(from_parameters[parameter.key()]);
+  }
+  const auto from_buffers = from->named_buffers();
+  for (auto& buffer : to->named_buffers()) buffer.value().copy_(from_buffers[buffer.key()]);
+}
+
+// ema = decay * ema + (1 - decay) * online, parameters only (the batch-norm
+// statistics of the averaged weights come from RecalibrateBatchNorm).
+void UpdateAverage(const Generator& online, Generator& average, double decay) {
+  torch::NoGradGuard no_grad;
+  const auto online_parameters = online->named_parameters();
+  for (auto& parameter : average->named_parameters()) {
+    parameter.value().mul_(decay).add_(online_parameters[parameter.key()], 1.0 - decay);
+  }
+}
+
+// Recomputes the batch-norm statistics of `generator` as exact averages over
+// kRecalibrationBatches batches of random classes and noise: averaged weights
+// need statistics of their own, not those of the weights being trained. Its
+// own noise, so that training draws the same noise with or without it.
+void RecalibrateBatchNorm(Generator& generator, int batch_size, uint64_t seed) {
+  at::Generator noise = at::detail::createCPUGenerator(seed);
+  const auto reset = [](auto* norm) {
+    norm->reset_running_stats();
+    norm->options.momentum(c10::nullopt);  // cumulative average
+  };
+  for (const auto& module : generator->modules(/*include_self=*/false)) {
+    if (auto* norm = module->as<torch::nn::BatchNorm1d>()) reset(norm);
+    if (auto* norm = module->as<torch::nn::BatchNorm2d>()) reset(norm);
+  }
+  torch::NoGradGuard no_grad;
+  generator->train();
+  for (int i = 0; i < kRecalibrationBatches; ++i) {
+    generator->forward(torch::randn({batch_size, kNoiseDim}, noise),
+                       torch::randint(kClasses, {batch_size}, noise, torch::kInt64));
+  }
+  generator->eval();
+  for (const auto& module : generator->modules(/*include_self=*/false)) {
+    if (auto* norm = module->as<torch::nn::BatchNorm1d>()) norm->options.momentum(0.1);
+    if (auto* norm = module->as<torch::nn::BatchNorm2d>()) norm->options.momentum(0.1);
+  }
+}
+
 }  // namespace
 
+// `generator` and `discriminator` are trained; `average` (an exponential
+// moving average of the generator's weights) is what draws images.
 struct ConditionalGan::Impl {
   Generator generator;
+  Generator average;
   Discriminator discriminator;
 };
 
 ConditionalGan::ConditionalGan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   impl_->generator->eval();
+  impl_->average->eval();
   impl_->discriminator->eval();
 }
 ConditionalGan::~ConditionalGan() = default;
 
 std::unique_ptr<ConditionalGan> ConditionalGan::Create(uint64_t seed) {
   torch::manual_seed(seed);
-  return std::unique_ptr<ConditionalGan>(new ConditionalGan(std::make_unique<Impl>()));
+  auto impl = std::make_unique<Impl>();
+  CopyWeights(impl->generator, impl->average);
+  return std::unique_ptr<ConditionalGan>(new ConditionalGan(std::move(impl)));
 }
 
 absl::StatusOr<std::unique_ptr<ConditionalGan>> ConditionalGan::Load(
@@ -74,11 +130,18 @@ absl::StatusOr<std::unique_ptr<ConditionalGan>> ConditionalGan::Load(
   AIGC_RETURN_IF_ERROR(runtime::OpenArchive(path, torch::kCPU, archive));
   auto impl = std::make_unique<Impl>();
   try {
-    torch::serialize::InputArchive generator, discriminator;
+    torch::serialize::InputArchive generator, average, discriminator;
     archive.read("generator", generator);
     archive.read("discriminator", discriminator);
     impl->generator->load(generator);
     impl->discriminator->load(discriminator);
+    // Checkpoints written before the average existed start it from the
+    // generator.
+    if (archive.try_read("average", average)) {
+      impl->average->load(average);
+    } else {
+      CopyWeights(impl->generator, impl->average);
+    }
   } catch (const std::exception& e) {
     return absl::DataLossError(absl::StrCat(path.string(), ": not a readable generator: ",
                                             runtime::TorchErrorMessage(e)));
@@ -87,10 +150,12 @@ absl::StatusOr<std::unique_ptr<ConditionalGan>> ConditionalGan::Load(
 }
 
 absl::Status ConditionalGan::Save(const std::filesystem::path& path) const {
-  torch::serialize::OutputArchive archive, generator, discriminator;
+  torch::serialize::OutputArchive archive, generator, average, discriminator;
   impl_->generator->save(generator);
+  impl_->average->save(average);
   impl_->discriminator->save(discriminator);
   archive.write("generator", generator);
+  archive.write("average", average);
   archive.write("discriminator", discriminator);
   return runtime::SaveArchive(archive, path);
 }
@@ -150,16 +215,16 @@ absl::Status ConditionalGan::Train(const FashionMnist& data, const GanTrainOptio
       generator_optimizer.zero_grad();
       generator_loss.backward();
       generator_optimizer.step();
+      UpdateAverage(generator, impl_->average, kAverageDecay);
 
       if (options.on_step) {
         options.on_step({epoch, step + 1, steps, discriminator_loss.item<double>(),
                          generator_loss.item<double>()});
       }
     }
+    RecalibrateBatchNorm(impl_->average, options.batch_size, options.seed);
     if (options.on_epoch) {
-      generator->eval();
       const absl::Status done = options.on_epoch(epoch);
-      generator->train();
       if (!done.ok()) return done;
     }
   }
@@ -178,7 +243,7 @@ absl::StatusOr<std::vector<uint8_t>> ConditionalGan::Generate(std::span<const in
   std::iota(seeds.begin(), seeds.end(), seed);
   const std::vector<double> truncations(labels.size(), truncation);
   const torch::Tensor images =
-      internal::DrawPixels(impl_->generator, torch::tensor(label_ids, torch::kInt64), seeds,
+      internal::DrawPixels(impl_->average, torch::tensor(label_ids, torch::kInt64), seeds,
                            truncations)
           .to(torch::kUInt8)
           .contiguous();
@@ -190,7 +255,7 @@ absl::StatusOr<runtime::ModelManifest> ConditionalGan::Publish(const std::filesy
   RegisterGeneratorArchitecture();
   DescribeGeneratorVersion(manifest);
   const std::shared_ptr<runtime::ServableModule> servable =
-      internal::ServableGenerator(impl_->generator);
+      internal::ServableGenerator(impl_->average);
   return runtime::PublishTorchModule(root, std::move(manifest), *servable);
 }
 

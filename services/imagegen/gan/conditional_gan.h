@@ -1,5 +1,7 @@
 // The class-conditional image generator: a conditional DCGAN (Radford et al.
-// 2016; Mirza & Osindero 2014) for 28 x 28 Fashion-MNIST images. Chosen over
+// 2016; Mirza & Osindero 2014) for 28 x 28 Fashion-MNIST images, which draws
+// with an exponential moving average of the generator's weights (Yazici et
+// al. 2019) rather than the weights being trained. Chosen over
 // a conditional VAE (blurrier samples, lower classifier agreement) and a
 // diffusion model (tens to hundreds of network passes per image, too slow to
 // serve on CPU): one generator pass per image.
@@ -9,7 +11,8 @@
 // 64 x 14 x 14 -> BN + ReLU -> transposed conv to 1 x 28 x 28 -> tanh.
 // Discriminator: the image and its class as a 28 x 28 embedding plane ->
 // conv 64 (stride 2) + LeakyReLU -> conv 128 (stride 2) + BN + LeakyReLU ->
-// linear to one logit. LibTorch stays behind this header.
+// linear to one logit. LibTorch stays behind this header. A checkpoint holds
+// both networks and the average.
 #ifndef AIGC_SERVICES_IMAGEGEN_GAN_CONDITIONAL_GAN_H_
 #define AIGC_SERVICES_IMAGEGEN_GAN_CONDITIONAL_GAN_H_
 
@@ -56,23 +59,27 @@ class ConditionalGan {
   // Fresh weights, the same for the same seed.
   static std::unique_ptr<ConditionalGan> Create(uint64_t seed);
   // Reads a file written by Save: NOT_FOUND when missing, DATA_LOSS when not
-  // a readable generator.
+  // a readable generator. A checkpoint without an average (written before
+  // there was one) starts it from the generator.
   static absl::StatusOr<std::unique_ptr<ConditionalGan>> Load(const std::filesystem::path& path);
   ~ConditionalGan();
 
-  // Writes both networks (written beside `path`, then renamed).
+  // Writes both networks and the average (written beside `path`, then
+  // renamed).
   absl::Status Save(const std::filesystem::path& path) const;
 
-  // Publishes the generator (not the discriminator) as the next version of
-  // `manifest.name()` under the model repository `root`, servable as
-  // generator_model.h describes. Fills in the architecture, format, inputs
+  // Publishes the average (not the trained generator or the discriminator)
+  // as the next version of `manifest.name()` under the model repository
+  // `root`, servable as generator_model.h describes. Fills in the architecture, format, inputs
   // and outputs; the caller sets name, description, created_by and any
   // config.metrics. Returns the written manifest (its version set).
   absl::StatusOr<runtime::ModelManifest> Publish(const std::filesystem::path& root,
                                                  runtime::ModelManifest manifest) const;
 
-  // Adversarial training on `data` (non-saturating loss). INVALID_ARGUMENT
-  // naming the option, or "data" when empty.
+  // Adversarial training on `data` (non-saturating loss). After every step
+  // the average moves towards the trained generator (decay 0.999); after
+  // every epoch its batch-norm statistics are recomputed, then on_epoch runs.
+  // INVALID_ARGUMENT naming the option, or "data" when empty.
   absl::Status Train(const FashionMnist& data, const GanTrainOptions& options);
 
   // One image (kImagePixels bytes, 0..255) per entry of `labels`, image i

@@ -73,6 +73,25 @@ TEST(ConditionalGanTest, TheSameSeedGivesTheSameImagesAndSavingKeepsThem) {
   fs::remove(path);
 }
 
+// Images come from the moving average of the generator's weights, which a
+// checkpoint keeps: without it a loaded GAN would draw with the trained
+// generator's weights instead.
+TEST(ConditionalGanTest, ACheckpointKeepsTheAveragedGeneratorThatDraws) {
+  auto gan = ConditionalGan::Create(/*seed=*/6);
+  const std::vector<int> labels = {1, 4, 7};
+  const std::vector<uint8_t> untrained = *gan->Generate(labels, /*seed=*/9);
+  ASSERT_TRUE(gan->Train(Bands(), {.epochs = 1, .batch_size = 8}).ok());
+  const std::vector<uint8_t> trained = *gan->Generate(labels, 9);
+  EXPECT_NE(trained, untrained);
+
+  const fs::path path = fs::path(::testing::TempDir()) / "conditional_gan_average_test.pt";
+  ASSERT_TRUE(gan->Save(path).ok());
+  auto loaded = ConditionalGan::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(*(*loaded)->Generate(labels, 9), trained);
+  fs::remove(path);
+}
+
 // The committed weights (scripts/models/imagegen.sh): the evaluation
 // classifier must see the requested category in at least 90 % of 1,000
 // images, the class-consistency target.

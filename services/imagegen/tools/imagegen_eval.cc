@@ -5,15 +5,21 @@
 // images against the same test images), class consistency, per-class
 // diversity against that of real test images, and the share of images that
 // copy a training image. Prints one Markdown table (overall and per class)
-// and the command that reproduces it, and writes a 10 x 10 sample grid.
+// and the command that reproduces it, and writes a 10 x 10 sample grid. With
+// --distortions, a second table calibrates the FID: the floor's training
+// images after small, controlled changes.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -48,6 +54,10 @@ ABSL_FLAG(int, per_class, 1000,
 ABSL_FLAG(uint64_t, seed, 1, "Seed of the first image; image i (class-major order) uses seed + i.");
 ABSL_FLAG(double, truncation, 2.0, "Noise truncation, (0, 4].");
 ABSL_FLAG(int, threads, 2, "LibTorch intra-op threads and near-duplicate search threads.");
+ABSL_FLAG(bool, distortions, false,
+          "Also print the FID of the floor's training images after small, controlled "
+          "distortions (noise, blur, contrast, a one-pixel shift, fewer grey levels), against "
+          "the same test images: how far from the floor nearly real images land.");
 ABSL_FLAG(std::string, grid, "docs/images/imagegen_eval_grid.png",
           "Where the sample grid PNG goes (one row per class, its first 10 images); empty = none.");
 
@@ -134,6 +144,76 @@ void PrintRow(const Row& row) {
               row.diversity / row.test_diversity, row.near_duplicates, row.median_rms);
 }
 
+// Every image of `pixels` with each pixel replaced by pixel(image, x, y),
+// rounded and clamped to 0..255.
+std::vector<uint8_t> Distorted(std::span<const uint8_t> pixels,
+                               const std::function<double(const uint8_t*, int, int)>& pixel) {
+  std::vector<uint8_t> out(pixels.size());
+  for (size_t first = 0; first < pixels.size(); first += kImagePixels) {
+    for (int y = 0; y < kImageSide; ++y) {
+      for (int x = 0; x < kImageSide; ++x) {
+        const double level = std::round(pixel(pixels.data() + first, x, y));
+        out[first + y * kImageSide + x] = static_cast<uint8_t>(std::clamp(level, 0.0, 255.0));
+      }
+    }
+  }
+  return out;
+}
+
+// The mean of the 3 x 3 neighbourhood of (x, y) inside the image.
+double BoxMean(const uint8_t* image, int x, int y) {
+  double sum = 0;
+  int count = 0;
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      const int u = x + dx, v = y + dy;
+      if (u < 0 || u >= kImageSide || v < 0 || v >= kImageSide) continue;
+      sum += image[v * kImageSide + u];
+      ++count;
+    }
+  }
+  return sum / count;
+}
+
+// FID of `reference` after each distortion, against the test features.
+void PrintDistortions(const FashionClassifier& classifier, std::span<const uint8_t> reference,
+                      std::span<const float> test_features, double floor) {
+  std::mt19937_64 random(1);
+  std::normal_distribution<double> normal;
+  const auto at = [](const uint8_t* image, int x, int y) -> double {
+    return image[y * kImageSide + x];
+  };
+  std::vector<std::pair<std::string, std::function<double(const uint8_t*, int, int)>>> kinds;
+  for (const double sigma : {2.0, 5.0, 10.0}) {
+    kinds.emplace_back(absl::StrFormat("Gaussian noise, sigma %g grey levels", sigma),
+                       [&, sigma](const uint8_t* image, int x, int y) {
+                         return at(image, x, y) + sigma * normal(random);
+                       });
+  }
+  for (const double share : {0.1, 0.25}) {
+    kinds.emplace_back(absl::StrFormat("%g %% of a 3 x 3 box blur", share * 100),
+                       [&, share](const uint8_t* image, int x, int y) {
+                         return (1 - share) * at(image, x, y) + share * BoxMean(image, x, y);
+                       });
+  }
+  kinds.emplace_back("contrast x 0.9",
+                     [&](const uint8_t* image, int x, int y) { return 0.9 * at(image, x, y); });
+  kinds.emplace_back("shifted right by one pixel", [&](const uint8_t* image, int x, int y) {
+    return x == 0 ? 0.0 : at(image, x - 1, y);
+  });
+  kinds.emplace_back("16 grey levels", [&](const uint8_t* image, int x, int y) {
+    return std::floor(at(image, x, y) / 16) * 16 + 8;
+  });
+  std::printf("\n| training images (the floor's) | FID | FID / floor |\n|---|---:|---:|\n");
+  std::printf("| unchanged | %.2f | 1.0 |\n", floor);
+  for (const auto& [name, pixel] : kinds) {
+    const std::vector<float> features =
+        cli::ValueOrExit(classifier.Features(Distorted(reference, pixel)));
+    const double fid = Fid(features, test_features);
+    std::printf("| %s | %.2f | %.1f |\n", name.c_str(), fid, fid / floor);
+  }
+}
+
 std::string Command() {
   return absl::StrCat(
       "aigc-imagegen-eval --model_repository=", absl::GetFlag(FLAGS_model_repository),
@@ -145,7 +225,8 @@ std::string Command() {
       " --classifier=", absl::GetFlag(FLAGS_classifier),
       " --per_class=", absl::GetFlag(FLAGS_per_class), " --seed=", absl::GetFlag(FLAGS_seed),
       " --truncation=", absl::GetFlag(FLAGS_truncation),
-      " --threads=", absl::GetFlag(FLAGS_threads), " --grid=", absl::GetFlag(FLAGS_grid));
+      " --threads=", absl::GetFlag(FLAGS_threads), " --grid=", absl::GetFlag(FLAGS_grid),
+      absl::GetFlag(FLAGS_distortions) ? " --distortions" : "");
 }
 
 int Main() {
@@ -289,6 +370,9 @@ int Main() {
       kNearDuplicateRms);
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& row : rows) PrintRow(row);
+  if (absl::GetFlag(FLAGS_distortions)) {
+    PrintDistortions(*classifier, reference.pixels, test_features, rows.front().fid_floor);
+  }
   absl::PrintF("\n%.0f s on %d threads: %s\n", seconds, threads, Command());
   return 0;
 }
@@ -304,6 +388,6 @@ int main(int argc, char** argv) {
       "per-class diversity against real images and the near-duplicate rate against the "
       "training set, as a Markdown table; writes a 10 x 10 sample grid.\n"
       "Usage: aigc-imagegen-eval [--model_repository=models] [--model_name=imagegen-generator] "
-      "[--per_class=1000] [--seed=1] [--truncation=2.0] [--grid=FILE]");
+      "[--per_class=1000] [--seed=1] [--truncation=2.0] [--grid=FILE] [--distortions]");
   return aigc::imagegen::Main();
 }

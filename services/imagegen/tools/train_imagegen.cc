@@ -4,10 +4,14 @@
 // --resume_from continues from; the optimisers restart), a 10 x 10 sample
 // grid PNG per epoch (one row per class) and, with the evaluation
 // classifier, the share of 1,000 generated images it assigns to the
-// requested class.
+// requested class and the FID of 5,000 generated images to as many training
+// images (the test split is left to aigc-imagegen-eval).
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +24,7 @@
 #include "common/status/status.h"
 #include "services/imagegen/classifier/fmnist_classifier.h"
 #include "services/imagegen/data/fashion_mnist.h"
+#include "services/imagegen/eval/frechet_distance.h"
 #include "services/imagegen/eval/generator_metrics.h"
 #include "services/imagegen/eval/sample_grid.h"
 #include "services/imagegen/gan/conditional_gan.h"
@@ -34,7 +39,7 @@ ABSL_FLAG(std::string, resume_from, "", "Start from these weights instead of fre
 ABSL_FLAG(std::string, samples_dir, "data/imagegen/samples",
           "Where the per-epoch sample grids go (epoch_NN.png); empty = none.");
 ABSL_FLAG(std::string, classifier, "models/fmnist-classifier/classifier.pt",
-          "Evaluation classifier for the per-epoch class consistency; empty = skip.");
+          "Evaluation classifier for the per-epoch class consistency and FID; empty = skip.");
 ABSL_FLAG(std::string, model_repository, "models",
           "Model repository the trained generator is published to as a new version of "
           "--model_name (what aigc-imagegen serves); empty = do not publish.");
@@ -78,11 +83,48 @@ absl::StatusOr<double> GeneratedClassConsistency(const ConditionalGan& gan,
   return consistency.overall;
 }
 
+// Watches training without touching the test split: the Fréchet distance of
+// kMonitorPerClass generated images per class to as many training images, on
+// the evaluation classifier's features.
+class FidMonitor {
+ public:
+  static absl::StatusOr<FidMonitor> Create(const FashionClassifier& classifier,
+                                           const FashionMnist& train) {
+    std::vector<uint8_t> reference;
+    std::array<int, kClasses> taken{};
+    for (int i = 0; i < train.count(); ++i) {
+      if (taken[train.labels[i]]++ >= kMonitorPerClass) continue;
+      const auto image = std::span(train.pixels).subspan(i * kImagePixels, kImagePixels);
+      reference.insert(reference.end(), image.begin(), image.end());
+    }
+    AIGC_ASSIGN_OR_RETURN(std::vector<float> features, classifier.Features(reference));
+    return FidMonitor(classifier, std::move(features));
+  }
+
+  absl::StatusOr<double> Distance(const ConditionalGan& gan) const {
+    AIGC_ASSIGN_OR_RETURN(const std::vector<uint8_t> images,
+                          gan.Generate(ClassMajorLabels(kMonitorPerClass), /*seed=*/9000));
+    AIGC_ASSIGN_OR_RETURN(const std::vector<float> features, classifier_->Features(images));
+    return FrechetDistance(features, reference_, kClassifierFeatures);
+  }
+
+ private:
+  static constexpr int kMonitorPerClass = 500;
+
+  FidMonitor(const FashionClassifier& classifier, std::vector<float> reference)
+      : classifier_(&classifier), reference_(std::move(reference)) {}
+
+  const FashionClassifier* classifier_;
+  std::vector<float> reference_;
+};
+
 // Trains `gan` for --epochs, writing the checkpoint, a sample grid and the
-// class consistency after every epoch. Exits on failure.
+// class consistency and FID after every epoch. Exits on failure.
 void Train(ConditionalGan& gan, const FashionMnist& train, const FashionClassifier* classifier,
            const std::filesystem::path& out, const std::filesystem::path& samples) {
   std::printf("training on %d images\n", train.count());
+  std::optional<FidMonitor> monitor;
+  if (classifier != nullptr) monitor = cli::ValueOrExit(FidMonitor::Create(*classifier, train));
   const int every = absl::GetFlag(FLAGS_progress_every);
   const absl::Time start = absl::Now();
   const absl::Status trained = gan.Train(
@@ -113,7 +155,10 @@ void Train(ConditionalGan& gan, const FashionMnist& train, const FashionClassifi
          if (classifier != nullptr) {
            AIGC_ASSIGN_OR_RETURN(const double consistency,
                                  GeneratedClassConsistency(gan, *classifier));
-           absl::StrAppend(&line, absl::StrFormat("; class consistency %.3f", consistency));
+           AIGC_ASSIGN_OR_RETURN(const double distance, monitor->Distance(gan));
+           absl::StrAppend(&line, absl::StrFormat("; class consistency %.3f, FID to training "
+                                                  "images %.2f",
+                                                  consistency, distance));
          }
          std::printf("%s\n", line.c_str());
          std::fflush(stdout);
