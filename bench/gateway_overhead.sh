@@ -3,13 +3,15 @@
 # generator (models/imagegen-generator) and aigc-gateway in front of it (a
 # fresh API key with a rate limit far above the load, made in $OUT), then in
 # one run sends the same Generate requests (one 28 x 28 image each: a small,
-# steady backend cost) directly to aigc-imagegen (aigc-load generate_images)
-# and through the gateway (gateway_generate_images, GatewayService/
-# GenerateImages), same flags and durations, back to back and alternating
-# which goes first (--rounds rounds per concurrency), so that a drift of the
-# machine hits both alike. Prints p50/p99 of each run and the p50 and p99
-# differences: the gateway's overhead. JSON reports and logs go to $OUT
-# (default /tmp/gateway_overhead).
+# steady backend cost) directly to aigc-imagegen (aigc-load generate_images),
+# through aigc-bare-proxy (bench/grpc_proxy: relays the calls as raw bytes, the
+# least an extra gRPC hop costs) and through the gateway
+# (gateway_generate_images, GatewayService/GenerateImages), same flags and
+# durations, back to back, the order reversed every other round (--rounds
+# rounds per concurrency), so that a drift of the machine hits all alike.
+# Prints p50/p99 of each run and the p50 and p99 differences to the direct
+# call: the gateway's overhead, and the bare hop's beside it. JSON reports and
+# logs go to $OUT (default /tmp/gateway_overhead).
 #
 #   scripts/build.sh && bench/gateway_overhead.sh [--duration=10s] [--concurrency=1,8] [--rounds=2]
 #
@@ -25,7 +27,7 @@ for arg in "$@"; do
     --duration=*) duration="${arg#--duration=}" ;;
     --concurrency=*) concurrency="${arg#--concurrency=}" ;;
     --rounds=*) rounds="${arg#--rounds=}" ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gateway_overhead.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +54,7 @@ source bench/start_server.sh
 start_named imagegen "$build/services/imagegen/aigc-imagegen" --model_repository=models \
   --intra_op_threads=1
 # Copywriter and recommender are not called; their targets only have to parse.
+start_process proxy "$build/bench/grpc_proxy/aigc-bare-proxy" --backend="127.0.0.1:$imagegen_port"
 start_named gateway "$build/services/gateway/aigc-gateway" --api_keys_file="$out/api_keys.txt" \
   --imagegen_target="127.0.0.1:$imagegen_port" --recommender_target=127.0.0.1:1 \
   --copywriter_target=127.0.0.1:1
@@ -61,7 +64,9 @@ echo "load before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)" | 
 measure() {
   local route="$1" c="$2" round="$3" target="127.0.0.1:$imagegen_port" workload=generate_images
   local extra=()
-  if [[ "$route" == gateway ]]; then
+  if [[ "$route" == proxy ]]; then
+    target="127.0.0.1:$proxy_port"
+  elif [[ "$route" == gateway ]]; then
     target="127.0.0.1:$gateway_port"
     workload=gateway_generate_images
     extra=(--flagfile="$out/key.flags")
@@ -74,12 +79,14 @@ measure() {
 IFS=, read -r -a levels <<<"$concurrency"
 for c in "${levels[@]}"; do
   for round in $(seq "$rounds"); do
-    # ABBA: the first of a round alternates, so a steady drift cancels out.
+    # ABC, CBA: the order reverses every round, so a steady drift cancels out.
     if ((round % 2 == 1)); then
       measure direct "$c" "$round"
+      measure proxy "$c" "$round"
       measure gateway "$c" "$round"
     else
       measure gateway "$c" "$round"
+      measure proxy "$c" "$round"
       measure direct "$c" "$round"
     fi
   done
@@ -92,23 +99,25 @@ out, levels, rounds = sys.argv[1], [int(c) for c in sys.argv[2].split(",")], int
 def level(c, r, route):
     with open(f"{out}/c{c}-r{r}-{route}.json") as f:
         return json.load(f)["levels"][0]
-print("\n| concurrency | round | direct p50 ms | direct p99 ms | gateway p50 ms | gateway p99 ms "
-      "| p50 overhead µs | p99 overhead µs | direct req/s | gateway req/s |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("\n| concurrency | round | direct p50 ms | direct p99 ms | bare proxy p50 ms | gateway p50 ms "
+      "| gateway p99 ms | bare hop p50 µs | gateway overhead p50 µs | gateway overhead p99 µs "
+      "| direct req/s | gateway req/s |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 summary = []
 for c in levels:
-    d50, d99 = [], []
+    h50, d50, d99 = [], [], []
     for r in range(1, rounds + 1):
-        d, g = level(c, r, "direct"), level(c, r, "gateway")
-        dl, gl = d["latency_ms"], g["latency_ms"]
+        d, p, g = level(c, r, "direct"), level(c, r, "proxy"), level(c, r, "gateway")
+        dl, pl, gl = d["latency_ms"], p["latency_ms"], g["latency_ms"]
+        h50.append((pl["p50"] - dl["p50"]) * 1e3)
         d50.append((gl["p50"] - dl["p50"]) * 1e3)
         d99.append((gl["p99"] - dl["p99"]) * 1e3)
-        print(f"| {c} | {r} | {dl['p50']:.3f} | {dl['p99']:.3f} | {gl['p50']:.3f} | "
-              f"{gl['p99']:.3f} | {d50[-1]:+.0f} | {d99[-1]:+.0f} | {d['qps']:,.0f} | "
-              f"{g['qps']:,.0f} |")
-    summary.append((c, sum(d50) / rounds, sum(d99) / rounds, d50))
+        print(f"| {c} | {r} | {dl['p50']:.3f} | {dl['p99']:.3f} | {pl['p50']:.3f} | {gl['p50']:.3f} | "
+              f"{gl['p99']:.3f} | {h50[-1]:+.0f} | {d50[-1]:+.0f} | {d99[-1]:+.0f} | "
+              f"{d['qps']:,.0f} | {g['qps']:,.0f} |")
+    summary.append((c, sum(h50) / rounds, sum(d50) / rounds, sum(d99) / rounds, d50))
 print()
-for c, p50, p99, each in summary:
-    print(f"gateway overhead at c={c}: p50 {p50:+.0f} µs, p99 {p99:+.0f} µs "
-          f"(mean of {rounds} rounds; p50 per round: {', '.join(f'{x:+.0f}' for x in each)})")
+for c, hop, p50, p99, each in summary:
+    print(f"gateway overhead at c={c}: p50 {p50:+.0f} µs, p99 {p99:+.0f} µs; bare hop p50 {hop:+.0f} µs "
+          f"(means of {rounds} rounds; gateway p50 per round: {', '.join(f'{x:+.0f}' for x in each)})")
 PY

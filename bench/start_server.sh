@@ -42,6 +42,11 @@ stop_server() {
 # $out/NAME.out and $out/NAME.log, and sets ${NAME}_port; every server started
 # so is stopped (SIGTERM, then its drain) when the calling script exits. Exits
 # 1 when the server does not print its ready line within 60 s. Uses $out.
+#
+#   start_process NAME BIN [FLAG...]
+#
+# the same for a binary without the suite's serving flags (aigc-bare-proxy):
+# only FLAGs are passed, and it must print the same grpc_port= ready line.
 named_pids=()
 stop_named() {
   ((${#named_pids[@]})) || return 0
@@ -49,9 +54,14 @@ stop_named() {
   wait "${named_pids[@]}" 2>/dev/null || true
 }
 start_named() {
+  local name="$1" bin="$2"
+  shift 2
+  start_process "$name" "$bin" --host=127.0.0.1 --port=0 --metrics_port=0 "$@"
+}
+start_process() {
   local name="$1" bin="$2" port=""
   shift 2
-  "$bin" --host=127.0.0.1 --port=0 --metrics_port=0 "$@" >"$out/$name.out" 2>"$out/$name.log" &
+  "$bin" "$@" >"$out/$name.out" 2>"$out/$name.log" &
   named_pids+=($!)
   trap stop_named EXIT
   for _ in $(seq 600); do
