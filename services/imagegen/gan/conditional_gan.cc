@@ -79,9 +79,11 @@ void UpdateAverage(const Generator& online, Generator& average, double decay) {
 // own noise, so that training draws the same noise with or without it.
 void RecalibrateBatchNorm(Generator& generator, int batch_size, uint64_t seed) {
   at::Generator noise = at::detail::createCPUGenerator(seed);
+  // Momentum unset = a cumulative average. The average is in training mode
+  // only here, so the setting never needs to be put back.
   const auto reset = [](auto* norm) {
     norm->reset_running_stats();
-    norm->options.momentum(c10::nullopt);  // cumulative average
+    norm->options.momentum(c10::nullopt);
   };
   for (const auto& module : generator->modules(/*include_self=*/false)) {
     if (auto* norm = module->as<torch::nn::BatchNorm1d>()) reset(norm);
@@ -94,10 +96,6 @@ void RecalibrateBatchNorm(Generator& generator, int batch_size, uint64_t seed) {
                        torch::randint(kClasses, {batch_size}, noise, torch::kInt64));
   }
   generator->eval();
-  for (const auto& module : generator->modules(/*include_self=*/false)) {
-    if (auto* norm = module->as<torch::nn::BatchNorm1d>()) norm->options.momentum(0.1);
-    if (auto* norm = module->as<torch::nn::BatchNorm2d>()) norm->options.momentum(0.1);
-  }
 }
 
 }  // namespace
